@@ -1,0 +1,44 @@
+{#- Exact money arithmetic. MRR divides by 3, 12 or 12 x interval_count; dividing decimals in
+    DuckDB yields a double, which turns 50.005 into 50.00499... and rounds the wrong way.
+    So every amount stays a decimal, the one division per (account, currency, interval) group
+    happens here at 18 decimal places, and rounding to the cent happens once, in round_to_cents. -#}
+
+{% macro divide_exact(numerator, denominator) -%}
+    {{ return(adapter.dispatch('divide_exact', 'mrr_warehouse')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__divide_exact(numerator, denominator) -%}
+    cast(cast({{ numerator }} as decimal(38, 18)) / {{ denominator }} as decimal(38, 18))
+{%- endmacro %}
+
+{#- Integer division of the value scaled to 10^18, truncated: exact for every terminating result. -#}
+{% macro duckdb__divide_exact(numerator, denominator) -%}
+    (
+        cast(
+            cast(cast({{ numerator }} as decimal(38, 12)) * 1000000000000 as hugeint) * 1000000
+            // cast({{ denominator }} as hugeint)
+            as decimal(38, 0)
+        ) * cast(0.000000000000000001 as decimal(38, 18))
+    )
+{%- endmacro %}
+
+{#- Half away from zero, as finance expects (DuckDB, Postgres numeric and Spark decimal agree). -#}
+{% macro round_to_cents(amount) -%}
+    cast(round({{ amount }}, 2) as decimal(18, 2))
+{%- endmacro %}
+
+{#- Product of several active percent-off factors, kept decimal. -#}
+{% macro product_of_factors(factor) -%}
+    {{ return(adapter.dispatch('product_of_factors', 'mrr_warehouse')(factor)) }}
+{%- endmacro %}
+
+{% macro default__product_of_factors(factor) -%}
+    case
+        when min({{ factor }}) = 0 then cast(0 as decimal(38, 12))
+        else cast(exp(sum(ln({{ factor }}))) as decimal(38, 12))
+    end
+{%- endmacro %}
+
+{% macro duckdb__product_of_factors(factor) -%}
+    list_reduce(list(cast({{ factor }} as decimal(38, 12))), lambda a, b: cast(a * b as decimal(38, 12)))
+{%- endmacro %}

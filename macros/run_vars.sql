@@ -1,0 +1,30 @@
+{#- Vars are validated before they reach SQL: they arrive from the command line. -#}
+
+{% macro as_of_date() -%}
+    {%- set as_of = var('as_of', none) or run_started_at.strftime('%Y-%m-%d') -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of | string) -%}
+        {{ exceptions.raise_compiler_error("var as_of must be a date YYYY-MM-DD, got: " ~ as_of) }}
+    {%- endif -%}
+    cast('{{ as_of }}' as date)
+{%- endmacro %}
+
+{% macro as_of_month() -%}
+    cast({{ dbt.date_trunc('month', as_of_date()) }} as date)
+{%- endmacro %}
+
+{% macro reporting_currency() -%}
+    {%- set currency = var('reporting_currency', 'USD') | string | upper -%}
+    {%- if not modules.re.match('^[A-Z]{3}$', currency) -%}
+        {{ exceptions.raise_compiler_error("var reporting_currency must be a 3-letter code, got: " ~ currency) }}
+    {%- endif -%}
+    '{{ currency }}'
+{%- endmacro %}
+
+{#- Earliest month the calendar can hold; lines that start earlier are flagged by a data test. -#}
+{% macro calendar_start() -%}
+    {%- set start = var('calendar_start', '1970-01-01') | string -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-01$', start) -%}
+        {{ exceptions.raise_compiler_error("var calendar_start must be a first of month YYYY-MM-01, got: " ~ start) }}
+    {%- endif -%}
+    cast('{{ start }}' as date)
+{%- endmacro %}

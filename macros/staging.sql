@@ -1,0 +1,61 @@
+{#- Shared mechanics of the staging layer: every raw table is text, may hold exact duplicate
+    rows (collapsed, counted) and conflicting keys (rejected), and keeps its raw row as text
+    so a rejected row can be shown to the person who has to fix the extract. -#}
+
+{#- Column names of a raw table, in contract order, from its sources YAML (single source of truth). -#}
+{% macro source_columns(source_name, table_name) -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- for node in graph.sources.values() if node.source_name == source_name and node.name == table_name -%}
+        {{ return(node.columns.keys() | list) }}
+    {%- endfor -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{% macro collapse_exact_duplicates(relation, columns) -%}
+    select
+        {% for column in columns -%}
+        {{ column }},
+        {% endfor -%}
+        min(_row_number) as source_row_number,
+        count(*) as raw_row_count
+    from {{ relation }}
+    group by
+        {% for column in columns -%}
+        {{ column }}{{ "," if not loop.last }}
+        {% endfor %}
+{%- endmacro %}
+
+{#- "account_id=A1 | segment= | ..." : empty values shown as nothing, never dropped. -#}
+{% macro raw_row_text(columns) -%}
+    {%- for column in columns -%}
+        '{{ column }}=' || coalesce({{ column }}, ''){{ " || ' | ' || " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- First parse failure among (column, parsed expression) pairs, or null. -#}
+{% macro first_parse_failure(parsed_columns) -%}
+    case
+        {%- for column, parsed in parsed_columns.items() %}
+        when {{ column }} is not null and {{ parsed }} is null
+            then '{{ column }}: ''' || {{ column }} || ''' does not parse'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- Rows that share a primary key but differ elsewhere: no way to tell which is right, so all go. -#}
+{% macro duplicate_key_conflict(key_columns) -%}
+    case
+        when count(*) over (partition by {{ key_columns | join(', ') }}) > 1
+            then 'conflicting duplicate of {{ key_columns | join(", ") }}'
+    end
+{%- endmacro %}
+
+{% macro missing_value(columns) -%}
+    case
+        {%- for column in columns %}
+        when {{ column }} is null then 'missing {{ column }}'
+        {%- endfor %}
+    end
+{%- endmacro %}

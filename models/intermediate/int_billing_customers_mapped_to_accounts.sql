@@ -1,0 +1,38 @@
+-- Rule 1: a billing customer reports under its CRM account when it has one, else under itself.
+
+with customers as (
+    select * from {{ ref('stg_billing__customers') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_crm__accounts') }}
+),
+
+valid_accounts as (
+    select account_id from accounts
+    where rejection_reason is null
+),
+
+mapped as (
+    select
+        customers.customer_id,
+        customers.account_id as crm_account_id,
+        coalesce(customers.account_id, customers.customer_id) as reporting_account_id,
+        customers.currency,
+        customers.created_at,
+        customers.source_key,
+        customers.source_row_number,
+        customers.raw_row,
+        coalesce(
+            customers.rejection_reason,
+            case
+                when customers.account_id is not null and valid_accounts.account_id is null
+                    then 'account_id: ''' || customers.account_id || ''' is not a valid crm_accounts row'
+            end
+        ) as rejection_reason
+    from customers
+    left join valid_accounts
+        on customers.account_id = valid_accounts.account_id
+)
+
+select * from mapped

@@ -1,0 +1,75 @@
+-- Rule 5: a sales-led contract counts amount_per_period / months per month over
+-- [start_date, end_date); drafts never count. Kept as a fraction over 12 like subscription
+-- items: monthly 12/12, quarterly 4/12, semiannual 2/12, annual 1/12.
+
+with contracts as (
+    select * from {{ ref('stg_crm__contracts') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_crm__accounts') }}
+),
+
+fx_rates as (
+    select * from {{ ref('stg_finance__fx_rates') }}
+),
+
+valid_accounts as (
+    select account_id from accounts
+    where rejection_reason is null
+),
+
+currencies_with_rate as (
+    select distinct currency from fx_rates
+    where rejection_reason is null
+    union
+    select {{ reporting_currency() }} as currency
+),
+
+priced as (
+    select
+        contracts.contract_id,
+        contracts.account_id,
+        contracts.product_id,
+        contracts.status,
+        contracts.billing_frequency,
+        contracts.amount_per_period,
+        contracts.currency,
+        case contracts.billing_frequency
+            when 'monthly' then 12
+            when 'quarterly' then 4
+            when 'semiannual' then 2
+            when 'annual' then 1
+        end as factor_numerator,
+        12 as mrr_denominator,
+        contracts.start_date as line_from,
+        contracts.end_date as line_to,
+        contracts.source_key,
+        contracts.source_row_number,
+        contracts.raw_row,
+        coalesce(
+            contracts.rejection_reason,
+            case
+                when valid_accounts.account_id is null
+                    then 'account_id: ''' || contracts.account_id || ''' is not a valid crm_accounts row'
+            end,
+            case
+                when currencies_with_rate.currency is null
+                    then 'currency: ''' || contracts.currency || ''' has no fx_rates row'
+            end
+        ) as rejection_reason
+    from contracts
+    left join valid_accounts
+        on contracts.account_id = valid_accounts.account_id
+    left join currencies_with_rate
+        on contracts.currency = currencies_with_rate.currency
+),
+
+final as (
+    select
+        *,
+        amount_per_period * factor_numerator as mrr_numerator
+    from priced
+)
+
+select * from final

@@ -1,0 +1,105 @@
+-- Rule 3: an item line counts over its own window intersected with the subscription's billable
+-- window, at unit_amount x quantity x monthly factor. The factor is kept as a fraction
+-- (mrr_numerator / mrr_denominator) so the division happens once, exactly, per account later:
+--   month 12/(12 ic) = 1/ic, year 1/(12 ic), week 52/(12 ic), day 365/(12 ic).
+
+with items as (
+    select * from {{ ref('stg_billing__subscription_items') }}
+),
+
+subscriptions as (
+    select * from {{ ref('int_subscriptions_billable_windows') }}
+),
+
+plans as (
+    select * from {{ ref('stg_billing__plans') }}
+),
+
+fx_rates as (
+    select * from {{ ref('stg_finance__fx_rates') }}
+),
+
+valid_subscriptions as (
+    select * from subscriptions
+    where rejection_reason is null
+),
+
+valid_plans as (
+    select * from plans
+    where rejection_reason is null
+),
+
+currencies_with_rate as (
+    select distinct currency from fx_rates
+    where rejection_reason is null
+    union
+    select {{ reporting_currency() }} as currency
+),
+
+priced as (
+    select
+        items.subscription_item_id,
+        items.subscription_id,
+        valid_subscriptions.customer_id,
+        valid_subscriptions.account_id,
+        items.plan_id,
+        valid_plans.product_id,
+        valid_plans.currency,
+        coalesce(items.quantity, 1) as quantity,
+        valid_plans.unit_amount,
+        valid_plans.billing_interval,
+        valid_plans.interval_count,
+        case valid_plans.billing_interval
+            when 'month' then 12
+            when 'year' then 1
+            when 'week' then 52
+            when 'day' then 365
+        end as factor_numerator,
+        12 * valid_plans.interval_count as mrr_denominator,
+        case
+            when items.valid_from is null or items.valid_from < valid_subscriptions.billable_from
+                then valid_subscriptions.billable_from
+            else items.valid_from
+        end as line_from,
+        case
+            when items.valid_to is null then valid_subscriptions.billable_to
+            when valid_subscriptions.billable_to is null then items.valid_to
+            when items.valid_to < valid_subscriptions.billable_to then items.valid_to
+            else valid_subscriptions.billable_to
+        end as line_to,
+        items.source_key,
+        items.source_row_number,
+        items.raw_row,
+        coalesce(
+            items.rejection_reason,
+            case
+                when valid_subscriptions.subscription_id is null
+                    then 'subscription_id: ''' || items.subscription_id
+                        || ''' is not a valid billing_subscriptions row'
+            end,
+            case
+                when valid_plans.plan_id is null
+                    then 'plan_id: ''' || items.plan_id || ''' is not a valid billing_plans row'
+            end,
+            case
+                when currencies_with_rate.currency is null
+                    then 'currency: ''' || valid_plans.currency || ''' has no fx_rates row'
+            end
+        ) as rejection_reason
+    from items
+    left join valid_subscriptions
+        on items.subscription_id = valid_subscriptions.subscription_id
+    left join valid_plans
+        on items.plan_id = valid_plans.plan_id
+    left join currencies_with_rate
+        on valid_plans.currency = currencies_with_rate.currency
+),
+
+final as (
+    select
+        *,
+        unit_amount * quantity * factor_numerator as mrr_numerator
+    from priced
+)
+
+select * from final

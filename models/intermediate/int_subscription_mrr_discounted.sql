@@ -1,0 +1,99 @@
+-- Rule 4: discounts apply to a whole subscription in the months their window covers the
+-- snapshot: every active percent_off multiplies (x (1 - p/100)), then every active amount_off
+-- (an amount per billing period) is taken off at the subscription's monthly factor, and the
+-- result never goes below zero. A CRM contract is a pricing group of its own with no discounts.
+-- Amounts stay over the group's mrr_denominator: local MRR = discounted_mrr_numerator / mrr_denominator.
+
+with line_months as (
+    select * from {{ ref('int_revenue_line_months') }}
+),
+
+discounts as (
+    select * from {{ ref('int_subscription_discounts_validated') }}
+),
+
+reporting_months as (
+    select * from {{ ref('int_reporting_months') }}
+),
+
+group_months as (
+    select
+        month,
+        account_id,
+        pricing_group_id,
+        currency,
+        factor_numerator,
+        mrr_denominator,
+        sum(mrr_numerator) as gross_mrr_numerator,
+        count(*) as line_count
+    from line_months
+    group by
+        month,
+        account_id,
+        pricing_group_id,
+        currency,
+        factor_numerator,
+        mrr_denominator
+),
+
+discount_windows as (
+    select
+        subscription_id,
+        percent_off,
+        amount_off,
+        {{ first_counted_month('valid_from') }} as first_counted_month,
+        {{ last_counted_month('valid_to') }} as last_counted_month
+    from discounts
+    where rejection_reason is null
+),
+
+discount_months as (
+    select
+        reporting_months.month,
+        discount_windows.subscription_id,
+        {{ product_of_factors('1 - coalesce(discount_windows.percent_off, 0) * 0.01') }} as percent_factor,
+        sum(discount_windows.amount_off) as amount_off_per_period
+    from discount_windows
+    inner join reporting_months
+        on reporting_months.month >= discount_windows.first_counted_month
+        and reporting_months.month <= discount_windows.last_counted_month
+    group by
+        reporting_months.month,
+        discount_windows.subscription_id
+),
+
+discounted as (
+    select
+        group_months.month,
+        group_months.account_id,
+        group_months.pricing_group_id,
+        group_months.currency,
+        group_months.mrr_denominator,
+        group_months.line_count,
+        group_months.gross_mrr_numerator,
+        cast(
+            group_months.gross_mrr_numerator * coalesce(discount_months.percent_factor, 1)
+            - coalesce(discount_months.amount_off_per_period, 0) * group_months.factor_numerator
+            as decimal(38, 12)
+        ) as net_mrr_numerator
+    from group_months
+    left join discount_months
+        on group_months.pricing_group_id = discount_months.subscription_id
+        and group_months.month = discount_months.month
+),
+
+final as (
+    select
+        month,
+        account_id,
+        pricing_group_id,
+        currency,
+        mrr_denominator,
+        line_count,
+        gross_mrr_numerator,
+        case when net_mrr_numerator < 0 then cast(0 as decimal(38, 12)) else net_mrr_numerator end
+            as discounted_mrr_numerator
+    from discounted
+)
+
+select * from final

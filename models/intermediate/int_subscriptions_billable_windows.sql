@@ -1,0 +1,49 @@
+-- Rule 3 (subscription part): a subscription earns MRR from the later of its creation and its
+-- trial end until it ends. canceled_at only records the request to cancel; ended_at ends MRR.
+
+with subscriptions as (
+    select * from {{ ref('stg_billing__subscriptions') }}
+),
+
+customers as (
+    select * from {{ ref('int_billing_customers_mapped_to_accounts') }}
+),
+
+valid_customers as (
+    select
+        customer_id,
+        reporting_account_id
+    from customers
+    where rejection_reason is null
+),
+
+windows as (
+    select
+        subscriptions.subscription_id,
+        subscriptions.customer_id,
+        valid_customers.reporting_account_id as account_id,
+        subscriptions.created_at,
+        subscriptions.trial_end,
+        subscriptions.canceled_at,
+        subscriptions.ended_at,
+        case
+            when subscriptions.trial_end > subscriptions.created_at then subscriptions.trial_end
+            else subscriptions.created_at
+        end as billable_from,
+        subscriptions.ended_at as billable_to,
+        subscriptions.source_key,
+        subscriptions.source_row_number,
+        subscriptions.raw_row,
+        coalesce(
+            subscriptions.rejection_reason,
+            case
+                when valid_customers.customer_id is null
+                    then 'customer_id: ''' || subscriptions.customer_id || ''' is not a valid billing_customers row'
+            end
+        ) as rejection_reason
+    from subscriptions
+    left join valid_customers
+        on subscriptions.customer_id = valid_customers.customer_id
+)
+
+select * from windows

@@ -1,0 +1,37 @@
+-- Account-level movements unpivoted from the monthly changes: one row per movement that is not zero.
+
+with account_changes as (
+    select * from {{ ref('int_account_mrr_changes') }}
+),
+
+movements as (
+    {%- set movement_columns = {
+        'new': 'new_mrr',
+        'expansion': 'expansion_mrr',
+        'reactivation': 'reactivation_mrr',
+        'contraction': '-contraction_mrr',
+        'churn': '-churn_mrr',
+        'fx': 'fx_mrr',
+    } %}
+    {%- for movement_type, signed_amount in movement_columns.items() %}
+    select
+        month,
+        account_id,
+        '{{ movement_type }}' as movement_type,
+        {{ signed_amount }} as mrr_change
+    from account_changes
+    where {{ signed_amount }} != 0
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+final as (
+    select
+        month,
+        account_id,
+        cast(movement_type as varchar) as movement_type,
+        cast(mrr_change as decimal(18, 2)) as mrr_change
+    from movements
+)
+
+select * from final

@@ -1,0 +1,42 @@
+{%- set raw_columns = source_columns('billing', 'billing_customers') -%}
+
+with source as (
+    select * from {{ source('billing', 'billing_customers') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        customer_id,
+        account_id,
+        -- attributes
+        customer_name,
+        email,
+        upper(currency) as currency,
+        -- dates
+        {{ parse_date('created_at') }} as created_at,
+        -- bookkeeping
+        customer_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({'created_at': parse_date('created_at')}) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['customer_id']) }},
+            parse_failure,
+            {{ duplicate_key_conflict(['customer_id']) }}
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,50 @@
+{%- set raw_columns = source_columns('billing', 'billing_discounts') -%}
+
+with source as (
+    select * from {{ source('billing', 'billing_discounts') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        discount_id,
+        subscription_id,
+        -- amounts
+        {{ parse_decimal('percent_off', 9, 4) }} as percent_off,
+        {{ parse_decimal('amount_off') }} as amount_off,
+        -- window
+        {{ parse_date('valid_from') }} as valid_from,
+        {{ parse_date('valid_to') }} as valid_to,
+        -- bookkeeping
+        discount_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'percent_off': parse_decimal('percent_off', 9, 4),
+            'amount_off': parse_decimal('amount_off'),
+            'valid_from': parse_date('valid_from'),
+            'valid_to': parse_date('valid_to'),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['discount_id', 'subscription_id']) }},
+            parse_failure,
+            {{ duplicate_key_conflict(['discount_id']) }},
+            case when percent_off < 0 or percent_off > 100 then 'percent_off is outside 0-100' end,
+            case when amount_off < 0 then 'amount_off is negative' end,
+            case when valid_to <= valid_from then 'valid_to is not after valid_from' end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

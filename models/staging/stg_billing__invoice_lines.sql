@@ -1,0 +1,54 @@
+{%- set raw_columns = source_columns('billing', 'billing_invoice_lines') -%}
+
+with source as (
+    select * from {{ source('billing', 'billing_invoice_lines') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        invoice_line_id,
+        invoice_id,
+        subscription_id,
+        -- attributes
+        lower(line_type) as line_type,
+        -- amounts
+        {{ parse_decimal('amount') }} as amount,
+        -- dates
+        {{ parse_date('period_start') }} as period_start,
+        {{ parse_date('period_end') }} as period_end,
+        -- bookkeeping
+        invoice_line_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'amount': parse_decimal('amount'),
+            'period_start': parse_date('period_start'),
+            'period_end': parse_date('period_end'),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['invoice_line_id', 'invoice_id', 'line_type', 'amount']) }},
+            parse_failure,
+            {{ duplicate_key_conflict(['invoice_line_id']) }},
+            case
+                when line_type not in ('subscription', 'proration', 'one_time', 'usage', 'tax')
+                    then 'line_type: ''' || line_type || ''' is not subscription, proration, one_time, usage or tax'
+            end,
+            -- Proration credits are negative by nature; any other negative line is a bad row.
+            case when amount < 0 and line_type != 'proration' then 'amount is negative' end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,45 @@
+{%- set raw_columns = source_columns('billing', 'billing_invoices') -%}
+
+with source as (
+    select * from {{ source('billing', 'billing_invoices') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        invoice_id,
+        customer_id,
+        -- attributes
+        lower(status) as status,
+        upper(currency) as currency,
+        -- dates
+        {{ parse_date('invoice_date') }} as invoice_date,
+        -- bookkeeping
+        invoice_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({'invoice_date': parse_date('invoice_date')}) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['invoice_id', 'customer_id']) }},
+            parse_failure,
+            {{ duplicate_key_conflict(['invoice_id']) }},
+            case
+                when status not in ('paid', 'open', 'void', 'uncollectible')
+                    then 'status: ''' || status || ''' is not paid, open, void or uncollectible'
+            end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,53 @@
+{%- set raw_columns = source_columns('billing', 'billing_plans') -%}
+
+with source as (
+    select * from {{ source('billing', 'billing_plans') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        plan_id,
+        product_id,
+        -- attributes
+        product_name,
+        plan_name,
+        lower(billing_interval) as billing_interval,
+        coalesce({{ parse_integer('interval_count') }}, 1) as interval_count,
+        -- amounts
+        {{ parse_decimal('unit_amount') }} as unit_amount,
+        upper(currency) as currency,
+        -- bookkeeping
+        plan_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'interval_count': parse_integer('interval_count'),
+            'unit_amount': parse_decimal('unit_amount'),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['plan_id', 'billing_interval', 'unit_amount', 'currency']) }},
+            parse_failure,
+            {{ duplicate_key_conflict(['plan_id']) }},
+            case
+                when billing_interval not in ('day', 'week', 'month', 'year')
+                    then 'billing_interval: ''' || billing_interval || ''' is not day, week, month or year'
+            end,
+            case when interval_count < 1 then 'interval_count is below 1' end,
+            case when unit_amount < 0 then 'unit_amount is negative' end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

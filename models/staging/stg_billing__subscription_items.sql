@@ -1,0 +1,48 @@
+{%- set raw_columns = source_columns('billing', 'billing_subscription_items') -%}
+
+with source as (
+    select * from {{ source('billing', 'billing_subscription_items') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        subscription_item_id,
+        subscription_id,
+        plan_id,
+        -- amounts
+        {{ parse_decimal('quantity') }} as quantity,
+        -- window
+        {{ parse_date('valid_from') }} as valid_from,
+        {{ parse_date('valid_to') }} as valid_to,
+        -- bookkeeping
+        subscription_item_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'quantity': parse_decimal('quantity'),
+            'valid_from': parse_date('valid_from'),
+            'valid_to': parse_date('valid_to'),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['subscription_item_id', 'subscription_id', 'plan_id']) }},
+            parse_failure,
+            {{ duplicate_key_conflict(['subscription_item_id']) }},
+            case when quantity < 0 then 'quantity is negative' end,
+            case when valid_to <= valid_from then 'valid_to is not after valid_from' end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,49 @@
+{%- set raw_columns = source_columns('billing', 'billing_subscriptions') -%}
+
+with source as (
+    select * from {{ source('billing', 'billing_subscriptions') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        subscription_id,
+        customer_id,
+        -- dates
+        {{ parse_date('created_at') }} as created_at,
+        {{ parse_date('trial_end') }} as trial_end,
+        {{ parse_date('canceled_at') }} as canceled_at,
+        {{ parse_date('ended_at') }} as ended_at,
+        -- attributes
+        lower(status) as status,
+        -- bookkeeping
+        subscription_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'created_at': parse_date('created_at'),
+            'trial_end': parse_date('trial_end'),
+            'canceled_at': parse_date('canceled_at'),
+            'ended_at': parse_date('ended_at'),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['subscription_id', 'customer_id']) }},
+            parse_failure,
+            {{ missing_value(['created_at']) }},
+            {{ duplicate_key_conflict(['subscription_id']) }}
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

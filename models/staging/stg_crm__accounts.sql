@@ -1,0 +1,44 @@
+{%- set raw_columns = source_columns('crm', 'crm_accounts') -%}
+
+with source as (
+    select * from {{ source('crm', 'crm_accounts') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        account_id,
+        parent_account_id,
+        -- attributes
+        account_name,
+        segment,
+        industry,
+        region,
+        owner,
+        -- dates
+        {{ parse_date('created_at') }} as created_at,
+        -- bookkeeping
+        account_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({'created_at': parse_date('created_at')}) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['account_id']) }},
+            parse_failure,
+            {{ duplicate_key_conflict(['account_id']) }}
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,41 @@
+{%- set raw_columns = source_columns('crm', 'crm_churn_reasons') -%}
+
+with source as (
+    select * from {{ source('crm', 'crm_churn_reasons') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        account_id,
+        -- attributes
+        lower(reason_code) as reason_code,
+        notes,
+        -- dates
+        {{ parse_date('churned_on') }} as churned_on,
+        -- bookkeeping
+        account_id || '|' || coalesce(churned_on, '') as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({'churned_on': parse_date('churned_on')}) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['account_id']) }},
+            parse_failure,
+            {{ missing_value(['churned_on']) }},
+            {{ duplicate_key_conflict(['account_id', 'churned_on']) }}
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,62 @@
+{%- set raw_columns = source_columns('crm', 'crm_contracts') -%}
+
+with source as (
+    select * from {{ source('crm', 'crm_contracts') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        contract_id,
+        account_id,
+        product_id,
+        -- attributes
+        lower(billing_frequency) as billing_frequency,
+        coalesce(lower(status), 'active') as status,
+        -- amounts
+        {{ parse_decimal('amount_per_period') }} as amount_per_period,
+        upper(currency) as currency,
+        -- window
+        {{ parse_date('start_date') }} as start_date,
+        {{ parse_date('end_date') }} as end_date,
+        -- bookkeeping
+        contract_id as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'amount_per_period': parse_decimal('amount_per_period'),
+            'start_date': parse_date('start_date'),
+            'end_date': parse_date('end_date'),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['contract_id', 'account_id', 'billing_frequency', 'amount_per_period', 'currency']) }},
+            parse_failure,
+            {{ missing_value(['start_date']) }},
+            {{ duplicate_key_conflict(['contract_id']) }},
+            case
+                when billing_frequency not in ('monthly', 'quarterly', 'semiannual', 'annual')
+                    then 'billing_frequency: ''' || billing_frequency
+                        || ''' is not monthly, quarterly, semiannual or annual'
+            end,
+            case
+                when status not in ('active', 'cancelled', 'draft')
+                    then 'status: ''' || status || ''' is not active, cancelled or draft'
+            end,
+            case when amount_per_period < 0 then 'amount_per_period is negative' end,
+            case when end_date <= start_date then 'end_date is not after start_date' end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

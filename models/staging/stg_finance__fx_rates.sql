@@ -1,0 +1,44 @@
+{%- set raw_columns = source_columns('finance', 'fx_rates') -%}
+
+with source as (
+    select * from {{ source('finance', 'fx_rates') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        upper(currency) as currency,
+        -- dates
+        {{ parse_date('rate_date') }} as rate_date,
+        -- amounts
+        {{ parse_decimal('rate_to_reporting', 20, 10) }} as rate_to_reporting,
+        -- bookkeeping
+        coalesce(rate_date, '') || '|' || coalesce(currency, '') as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'rate_date': parse_date('rate_date'),
+            'rate_to_reporting': parse_decimal('rate_to_reporting', 20, 10),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['currency']) }},
+            parse_failure,
+            {{ missing_value(['rate_date', 'rate_to_reporting']) }},
+            {{ duplicate_key_conflict(['rate_date', 'currency']) }},
+            case when rate_to_reporting <= 0 then 'rate_to_reporting is not positive' end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

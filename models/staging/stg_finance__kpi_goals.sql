@@ -1,0 +1,53 @@
+{%- set raw_columns = source_columns('finance', 'kpi_goals') -%}
+
+with source as (
+    select * from {{ source('finance', 'kpi_goals') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        lower(period_type) as period_type,
+        lower(metric) as metric,
+        -- dates
+        {{ parse_date('period_start') }} as period_start,
+        -- amounts
+        {{ parse_decimal('target', 20, 6) }} as target,
+        lower(direction) as direction,
+        -- bookkeeping
+        coalesce(period_type, '') || '|' || coalesce(period_start, '') || '|' || coalesce(metric, '') as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'period_start': parse_date('period_start'),
+            'target': parse_decimal('target', 20, 6),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['period_type', 'metric', 'direction']) }},
+            parse_failure,
+            {{ missing_value(['period_start', 'target']) }},
+            {{ duplicate_key_conflict(['period_type', 'period_start', 'metric']) }},
+            case
+                when period_type not in ('month', 'quarter', 'year')
+                    then 'period_type: ''' || period_type || ''' is not month, quarter or year'
+            end,
+            case
+                when direction not in ('at_least', 'at_most')
+                    then 'direction: ''' || direction || ''' is not at_least or at_most'
+            end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final

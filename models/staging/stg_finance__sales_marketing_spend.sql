@@ -1,0 +1,45 @@
+{%- set raw_columns = source_columns('finance', 'sales_marketing_spend') -%}
+
+with source as (
+    select * from {{ source('finance', 'sales_marketing_spend') }}
+),
+
+deduplicated as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+typed as (
+    select
+        -- ids
+        category,
+        -- dates
+        {{ parse_date('month') }} as spend_month,
+        -- amounts
+        {{ parse_decimal('amount') }} as amount,
+        upper(currency) as currency,
+        -- bookkeeping
+        coalesce(month, '') || '|' || coalesce(category, '') as source_key,
+        source_row_number,
+        raw_row_count,
+        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ first_parse_failure({
+            'month': parse_date('month'),
+            'amount': parse_decimal('amount'),
+        }) }} as parse_failure
+    from deduplicated
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            {{ missing_value(['category', 'amount']) }},
+            parse_failure,
+            {{ missing_value(['spend_month']) }},
+            {{ duplicate_key_conflict(['spend_month', 'category']) }},
+            case when amount < 0 then 'amount is negative' end
+        ) as rejection_reason
+    from typed
+)
+
+select * from final
