@@ -2,17 +2,6 @@
     rows (collapsed, counted) and conflicting keys (rejected), and keeps its raw row as text
     so a rejected row can be shown to the person who has to fix the extract. -#}
 
-{#- Column names of a raw table, in contract order, from its sources YAML (single source of truth). -#}
-{% macro source_columns(source_name, table_name) -%}
-    {%- if not execute -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {%- for node in graph.sources.values() if node.source_name == source_name and node.name == table_name -%}
-        {{ return(node.columns.keys() | list) }}
-    {%- endfor -%}
-    {{ return([]) }}
-{%- endmacro %}
-
 {% macro collapse_exact_duplicates(relation, columns) -%}
     select
         {% for column in columns -%}

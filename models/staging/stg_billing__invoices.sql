@@ -1,4 +1,11 @@
-{%- set raw_columns = source_columns('billing', 'billing_invoices') -%}
+{#- The raw contract columns, in the order of the sources YAML (a pytest keeps them equal). -#}
+{%- set raw_columns = [
+    'invoice_id',
+    'customer_id',
+    'invoice_date',
+    'status',
+    'currency',
+] -%}
 
 with source as (
     select * from {{ source('billing', 'billing_invoices') }}

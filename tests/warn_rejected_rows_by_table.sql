@@ -1,0 +1,9 @@
+-- Rule 9: bad rows never break the build, but nobody should miss them. One row per source
+-- table with rejected rows; `mrr build --strict` turns this warning into a failure.
+{{ config(severity='warn', tags=['rejected_rows']) }}
+
+select
+    source_table,
+    count(*) as rejected_row_count
+from {{ ref('rejected_rows') }}
+group by source_table
