@@ -25,10 +25,7 @@ mapped as (
         customers.raw_row,
         coalesce(
             customers.rejection_reason,
-            case
-                when customers.account_id is not null and valid_accounts.account_id is null
-                    then 'account_id: ''' || customers.account_id || ''' is not a valid crm_accounts row'
-            end
+            {{ unknown_reference('customers.account_id', 'valid_accounts.account_id', 'crm_accounts') }}
         ) as rejection_reason
     from customers
     left join valid_accounts

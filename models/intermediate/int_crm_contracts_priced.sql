@@ -49,10 +49,7 @@ priced as (
         contracts.raw_row,
         coalesce(
             contracts.rejection_reason,
-            case
-                when valid_accounts.account_id is null
-                    then 'account_id: ''' || contracts.account_id || ''' is not a valid crm_accounts row'
-            end,
+            {{ unknown_reference('contracts.account_id', 'valid_accounts.account_id', 'crm_accounts') }},
             case
                 when currencies_with_rate.currency is null
                     then 'currency: ''' || contracts.currency || ''' has no fx_rates row'

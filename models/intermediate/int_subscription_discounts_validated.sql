@@ -26,11 +26,7 @@ validated as (
         discounts.raw_row,
         coalesce(
             discounts.rejection_reason,
-            case
-                when valid_subscriptions.subscription_id is null
-                    then 'subscription_id: ''' || discounts.subscription_id
-                        || ''' is not a valid billing_subscriptions row'
-            end
+            {{ unknown_reference('discounts.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions') }}
         ) as rejection_reason
     from discounts
     left join valid_subscriptions

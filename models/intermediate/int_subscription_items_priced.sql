@@ -72,15 +72,8 @@ priced as (
         items.raw_row,
         coalesce(
             items.rejection_reason,
-            case
-                when valid_subscriptions.subscription_id is null
-                    then 'subscription_id: ''' || items.subscription_id
-                        || ''' is not a valid billing_subscriptions row'
-            end,
-            case
-                when valid_plans.plan_id is null
-                    then 'plan_id: ''' || items.plan_id || ''' is not a valid billing_plans row'
-            end,
+            {{ unknown_reference('items.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions') }},
+            {{ unknown_reference('items.plan_id', 'valid_plans.plan_id', 'billing_plans') }},
             case
                 when currencies_with_rate.currency is null
                     then 'currency: ''' || valid_plans.currency || ''' has no fx_rates row'

@@ -36,10 +36,7 @@ windows as (
         subscriptions.raw_row,
         coalesce(
             subscriptions.rejection_reason,
-            case
-                when valid_customers.customer_id is null
-                    then 'customer_id: ''' || subscriptions.customer_id || ''' is not a valid billing_customers row'
-            end
+            {{ unknown_reference('subscriptions.customer_id', 'valid_customers.customer_id', 'billing_customers') }}
         ) as rejection_reason
     from subscriptions
     left join valid_customers

@@ -1,0 +1,40 @@
+-- Invoices belong to a valid billing customer; the rest go to rejected_rows. Invoices never
+-- change MRR (rule 7); they are kept for reconciliation and drill-downs.
+
+with invoices as (
+    select * from {{ ref('stg_billing__invoices') }}
+),
+
+customers as (
+    select * from {{ ref('int_billing_customers_mapped_to_accounts') }}
+),
+
+valid_customers as (
+    select
+        customer_id,
+        reporting_account_id
+    from customers
+    where rejection_reason is null
+),
+
+validated as (
+    select
+        invoices.invoice_id,
+        invoices.customer_id,
+        valid_customers.reporting_account_id as account_id,
+        invoices.invoice_date,
+        invoices.status,
+        invoices.currency,
+        invoices.source_key,
+        invoices.source_row_number,
+        invoices.raw_row,
+        coalesce(
+            invoices.rejection_reason,
+            {{ unknown_reference('invoices.customer_id', 'valid_customers.customer_id', 'billing_customers') }}
+        ) as rejection_reason
+    from invoices
+    left join valid_customers
+        on invoices.customer_id = valid_customers.customer_id
+)
+
+select * from validated

@@ -1,0 +1,34 @@
+-- Churn reasons belong to a valid CRM account; the rest go to rejected_rows.
+
+with churn_reasons as (
+    select * from {{ ref('stg_crm__churn_reasons') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_crm__accounts') }}
+),
+
+valid_accounts as (
+    select account_id from accounts
+    where rejection_reason is null
+),
+
+validated as (
+    select
+        churn_reasons.account_id,
+        churn_reasons.churned_on,
+        churn_reasons.reason_code,
+        churn_reasons.notes,
+        churn_reasons.source_key,
+        churn_reasons.source_row_number,
+        churn_reasons.raw_row,
+        coalesce(
+            churn_reasons.rejection_reason,
+            {{ unknown_reference('churn_reasons.account_id', 'valid_accounts.account_id', 'crm_accounts') }}
+        ) as rejection_reason
+    from churn_reasons
+    left join valid_accounts
+        on churn_reasons.account_id = valid_accounts.account_id
+)
+
+select * from validated
