@@ -50,6 +50,10 @@ final as (
                     then 'period_type: ''' || period_type || ''' is not month, quarter or year'
             end,
             case
+                when metric not in ('{{ kpi_metrics().keys() | join("', '") }}')
+                    then 'metric: ''' || metric || ''' is not a known metric (README, Metrics)'
+            end,
+            case
                 when direction not in ('at_least', 'at_most')
                     then 'direction: ''' || direction || ''' is not at_least or at_most'
             end

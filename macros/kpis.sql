@@ -1,0 +1,122 @@
+{#- Retention KPIs, defined once and used by the monthly, quarterly and yearly marts.
+    Every rate is relative to opening MRR (null when there is none) and constant-currency:
+    fx movements appear in no numerator. -#}
+
+{% macro safe_ratio(numerator, denominator) -%}
+    case
+        when {{ denominator }} != 0
+            then cast({{ numerator }} as {{ type_ratio() }}) / cast({{ denominator }} as {{ type_ratio() }})
+    end
+{%- endmacro %}
+
+{#- Expects the bridge columns (opening_mrr, new_mrr, ..., closing_customers) in scope. -#}
+{% macro mrr_kpi_columns() -%}
+        cast(new_mrr + expansion_mrr + reactivation_mrr as decimal(18, 2)) as gained_mrr,
+        cast(churn_mrr + contraction_mrr as decimal(18, 2)) as lost_mrr,
+        {{ safe_ratio('expansion_mrr', 'opening_mrr') }} as expansion_rate,
+        {{ safe_ratio('contraction_mrr', 'opening_mrr') }} as contraction_rate,
+        {{ safe_ratio('churn_mrr', 'opening_mrr') }} as churn_rate,
+        {{ safe_ratio('churn_mrr + contraction_mrr', 'opening_mrr') }} as gross_mrr_churn_rate,
+        {{ safe_ratio('churn_mrr + contraction_mrr - expansion_mrr', 'opening_mrr') }} as net_mrr_churn_rate,
+        {{ safe_ratio('opening_mrr + expansion_mrr - contraction_mrr - churn_mrr', 'opening_mrr') }} as nrr,
+        {{ safe_ratio('opening_mrr - contraction_mrr - churn_mrr', 'opening_mrr') }} as grr,
+        {{ safe_ratio('churned_customers', 'opening_customers') }} as logo_churn_rate,
+        {{ safe_ratio('new_mrr + reactivation_mrr + expansion_mrr', 'churn_mrr + contraction_mrr') }} as quick_ratio,
+        {{ safe_ratio('closing_mrr', 'closing_customers') }} as arpa
+{%- endmacro %}
+
+{#- A bridge over quarters or years: opening of the first month, closing of the last, movements
+    and customer events summed over the months (a churn and a return in one quarter are both counted). -#}
+{% macro mrr_bridge_by_period(period) -%}
+with bridge_monthly as (
+    select * from {{ ref('mrr_bridge_monthly') }}
+),
+
+months_in_period as (
+    select
+        *,
+        cast({{ dbt.date_trunc(period, 'month') }} as date) as period_start,
+        row_number() over (partition by {{ dbt.date_trunc(period, 'month') }} order by month) as month_rank_ascending,
+        row_number() over (partition by {{ dbt.date_trunc(period, 'month') }} order by month desc)
+            as month_rank_descending
+    from bridge_monthly
+),
+
+period_totals as (
+    select
+        period_start,
+        count(*) as months_reported,
+        max(month) as last_month,
+        sum(case when month_rank_ascending = 1 then opening_mrr end) as opening_mrr,
+        sum(new_mrr) as new_mrr,
+        sum(expansion_mrr) as expansion_mrr,
+        sum(reactivation_mrr) as reactivation_mrr,
+        sum(contraction_mrr) as contraction_mrr,
+        sum(churn_mrr) as churn_mrr,
+        sum(fx_mrr) as fx_mrr,
+        sum(case when month_rank_descending = 1 then closing_mrr end) as closing_mrr,
+        sum(case when month_rank_ascending = 1 then opening_customers end) as opening_customers,
+        sum(new_customers) as new_customers,
+        sum(reactivated_customers) as reactivated_customers,
+        sum(churned_customers) as churned_customers,
+        sum(case when month_rank_descending = 1 then closing_customers end) as closing_customers
+    from months_in_period
+    group by period_start
+),
+
+final as (
+    select
+        period_start,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd(period, 1, 'period_start')) }} as date) as period_end,
+        last_month,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd(period, 1, 'period_start')) }} as date) <= {{ as_of_date() }}
+            as is_complete,
+        cast(opening_mrr as decimal(18, 2)) as opening_mrr,
+        cast(new_mrr as decimal(18, 2)) as new_mrr,
+        cast(expansion_mrr as decimal(18, 2)) as expansion_mrr,
+        cast(reactivation_mrr as decimal(18, 2)) as reactivation_mrr,
+        cast(contraction_mrr as decimal(18, 2)) as contraction_mrr,
+        cast(churn_mrr as decimal(18, 2)) as churn_mrr,
+        cast(fx_mrr as decimal(18, 2)) as fx_mrr,
+        cast(closing_mrr as decimal(18, 2)) as closing_mrr,
+        cast(closing_mrr - opening_mrr as decimal(18, 2)) as net_new_mrr,
+        cast(opening_customers as integer) as opening_customers,
+        cast(new_customers as integer) as new_customers,
+        cast(reactivated_customers as integer) as reactivated_customers,
+        cast(churned_customers as integer) as churned_customers,
+        cast(closing_customers as integer) as closing_customers,
+        cast(12 * closing_mrr as decimal(18, 2)) as arr,
+        {{ mrr_kpi_columns() }}
+    from period_totals
+)
+
+select * from final
+{%- endmacro %}
+
+{#- The metrics a kpi_goals row may name. additive ones add up over a period, so an open
+    period's run-rate projection is actual x period days / elapsed days; the others (levels
+    and rates) are projected as they stand. -#}
+{% macro kpi_metrics() -%}
+    {{ return({
+        'new_mrr': true, 'expansion_mrr': true, 'reactivation_mrr': true, 'contraction_mrr': true,
+        'churn_mrr': true, 'fx_mrr': true, 'gained_mrr': true, 'lost_mrr': true, 'net_new_mrr': true,
+        'new_customers': true, 'reactivated_customers': true, 'churned_customers': true,
+        'opening_mrr': false, 'closing_mrr': false, 'arr': false, 'opening_customers': false,
+        'closing_customers': false, 'arpa': false, 'expansion_rate': false, 'contraction_rate': false,
+        'churn_rate': false, 'gross_mrr_churn_rate': false, 'net_mrr_churn_rate': false, 'nrr': false,
+        'grr': false, 'logo_churn_rate': false, 'quick_ratio': false,
+    }) }}
+{%- endmacro %}
+
+{#- Ratios are doubles: dbt.type_float() is a 4-byte REAL on DuckDB. -#}
+{% macro type_ratio() -%}
+    {{ return(adapter.dispatch('type_ratio', 'mrr_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__type_ratio() -%}
+    double precision
+{%- endmacro %}
+
+{% macro spark__type_ratio() -%}
+    double
+{%- endmacro %}

@@ -1,0 +1,101 @@
+-- Every valid kpi_goals row next to its actual. on_track compares the actual (for a complete
+-- period) or the run-rate projection (for the open period) with the target in its direction.
+
+with goals as (
+    select * from {{ ref('stg_finance__kpi_goals') }}
+),
+
+kpis_monthly as (
+    select * from {{ ref('mrr_kpis_monthly') }}
+),
+
+bridge_quarterly as (
+    select * from {{ ref('mrr_bridge_quarterly') }}
+),
+
+bridge_yearly as (
+    select * from {{ ref('mrr_bridge_yearly') }}
+),
+
+{%- set period_marts = [
+    ('month', 'kpis_monthly', 'month', dbt.last_day('month', 'month')),
+    ('quarter', 'bridge_quarterly', 'period_start', 'period_end'),
+    ('year', 'bridge_yearly', 'period_start', 'period_end'),
+] %}
+
+periods as (
+    {%- for period_type, period_mart, period_start, period_end in period_marts %}
+    select
+        '{{ period_type }}' as period_type,
+        {{ period_start }} as period_start,
+        cast({{ period_end }} as date) as period_end,
+        {%- for metric in kpi_metrics() %}
+        {{ metric }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ period_mart }}
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+actuals as (
+    {%- for metric, is_additive in kpi_metrics().items() %}
+    select
+        period_type,
+        period_start,
+        period_end,
+        '{{ metric }}' as metric,
+        {{ is_additive }} as is_additive,
+        cast({{ metric }} as {{ type_ratio() }}) as actual
+    from periods
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+goals_with_actuals as (
+    select
+        goals.period_type,
+        goals.period_start,
+        goals.metric,
+        goals.direction,
+        cast(goals.target as {{ type_ratio() }}) as target,
+        actuals.actual,
+        actuals.is_additive,
+        coalesce(actuals.period_end, goals.period_start) <= {{ as_of_date() }} as is_complete,
+        {{ dbt.datediff('goals.period_start', 'actuals.period_end', 'day') }} + 1 as period_days,
+        {{ dbt.datediff('goals.period_start', as_of_date(), 'day') }} + 1 as elapsed_days
+    from goals
+    left join actuals
+        on goals.period_type = actuals.period_type
+        and goals.period_start = actuals.period_start
+        and goals.metric = actuals.metric
+    where goals.rejection_reason is null
+),
+
+projected as (
+    select
+        *,
+        case
+            when is_complete or not is_additive then actual
+            else actual * period_days / elapsed_days
+        end as projected_actual
+    from goals_with_actuals
+),
+
+final as (
+    select
+        period_type,
+        cast(period_start as date) as period_start,
+        cast(metric as varchar) as metric,
+        cast(direction as varchar) as direction,
+        target,
+        actual,
+        is_complete,
+        projected_actual,
+        case
+            when direction = 'at_least' then projected_actual >= target
+            when direction = 'at_most' then projected_actual <= target
+        end as on_track
+    from projected
+)
+
+select * from final

@@ -1,0 +1,1 @@
+{{ mrr_bridge_by_period('year') }}
