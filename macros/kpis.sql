@@ -120,3 +120,62 @@ select * from final
 {% macro spark__type_ratio() -%}
     double
 {%- endmacro %}
+
+{#- The bridge sums over account-month changes (int_account_mrr_changes or a rollup of the
+    same shape), so every bridge grain counts MRR and customers the same way. -#}
+{% macro mrr_bridge_sums() -%}
+        cast(sum(opening_mrr) as decimal(18, 2)) as opening_mrr,
+        cast(sum(new_mrr) as decimal(18, 2)) as new_mrr,
+        cast(sum(expansion_mrr) as decimal(18, 2)) as expansion_mrr,
+        cast(sum(reactivation_mrr) as decimal(18, 2)) as reactivation_mrr,
+        cast(sum(contraction_mrr) as decimal(18, 2)) as contraction_mrr,
+        cast(sum(churn_mrr) as decimal(18, 2)) as churn_mrr,
+        cast(sum(fx_mrr) as decimal(18, 2)) as fx_mrr,
+        cast(sum(closing_mrr) as decimal(18, 2)) as closing_mrr,
+        cast(sum(closing_mrr) - sum(opening_mrr) as decimal(18, 2)) as net_new_mrr,
+        cast(sum(case when opening_mrr > 0 then 1 else 0 end) as integer) as opening_customers,
+        cast(sum(case when new_mrr > 0 then 1 else 0 end) as integer) as new_customers,
+        cast(sum(case when reactivation_mrr > 0 then 1 else 0 end) as integer) as reactivated_customers,
+        cast(sum(case when churn_mrr > 0 then 1 else 0 end) as integer) as churned_customers,
+        cast(sum(case when closing_mrr > 0 then 1 else 0 end) as integer) as closing_customers,
+        cast(12 * sum(closing_mrr) as decimal(18, 2)) as arr
+{%- endmacro %}
+
+{#- A monthly bridge over the whole reporting calendar (months with no activity included, so
+    opening(M) = closing(M-1) holds without gaps) from account-month changes. -#}
+{% macro mrr_bridge_over_calendar(account_changes_relation) -%}
+with account_changes as (
+    select * from {{ account_changes_relation }}
+),
+
+reporting_months as (
+    select * from {{ ref('int_reporting_months') }}
+),
+
+monthly_totals as (
+    select
+        month,
+        {{ mrr_bridge_sums() }}
+    from account_changes
+    group by month
+),
+
+final as (
+    select
+        reporting_months.month,
+        {%- for column in ['opening_mrr', 'new_mrr', 'expansion_mrr', 'reactivation_mrr', 'contraction_mrr',
+            'churn_mrr', 'fx_mrr', 'closing_mrr', 'net_new_mrr'] %}
+        coalesce(monthly_totals.{{ column }}, cast(0 as decimal(18, 2))) as {{ column }},
+        {%- endfor %}
+        {%- for column in ['opening_customers', 'new_customers', 'reactivated_customers', 'churned_customers',
+            'closing_customers'] %}
+        coalesce(monthly_totals.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        coalesce(monthly_totals.arr, cast(0 as decimal(18, 2))) as arr
+    from reporting_months
+    left join monthly_totals
+        on reporting_months.month = monthly_totals.month
+)
+
+select * from final
+{%- endmacro %}

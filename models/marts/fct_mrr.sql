@@ -2,19 +2,26 @@ with account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
 ),
 
+account_months as (
+    select * from {{ ref('int_account_mrr_monthly') }}
+),
+
 final as (
     select
-        month,
-        account_id,
-        cast(closing_mrr as decimal(18, 2)) as mrr,
-        cast(12 * closing_mrr as decimal(18, 2)) as arr,
-        closing_mrr = 0 as is_churn_month,
-        first_active_month,
-        cast(currency_count as integer) as currency_count,
-        cast(subscription_count as integer) as subscription_count,
-        cast(contract_count as integer) as contract_count,
-        cast(line_count as integer) as line_count
+        account_changes.month,
+        account_changes.account_id,
+        cast(account_changes.closing_mrr as decimal(18, 2)) as mrr,
+        cast(12 * account_changes.closing_mrr as decimal(18, 2)) as arr,
+        account_changes.closing_mrr = 0 as is_churn_month,
+        account_changes.first_active_month,
+        cast(coalesce(account_months.currency_count, 0) as integer) as currency_count,
+        cast(coalesce(account_months.subscription_count, 0) as integer) as subscription_count,
+        cast(coalesce(account_months.contract_count, 0) as integer) as contract_count,
+        cast(coalesce(account_months.line_count, 0) as integer) as line_count
     from account_changes
+    left join account_months
+        on account_changes.account_id = account_months.account_id
+        and account_changes.month = account_months.month
 )
 
 select * from final

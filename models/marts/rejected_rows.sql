@@ -14,7 +14,7 @@
     ('billing_invoice_lines', 'int_billing_invoice_lines_validated'),
     ('fx_rates', 'stg_finance__fx_rates'),
     ('kpi_goals', 'stg_finance__kpi_goals'),
-    ('sales_marketing_spend', 'stg_finance__sales_marketing_spend'),
+    ('sales_marketing_spend', 'int_sales_marketing_spend_monthly'),
 ] %}
 
 with rejected as (

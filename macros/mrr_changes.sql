@@ -1,0 +1,110 @@
+{#- Rule 8, once for every grain that has its own movements (reporting accounts, parent
+    rollups): from (month, account_id, mrr, fx_effect) rows of active or inactive months, the
+    active months plus each churn month with opening/closing MRR and the movement amounts.
+      prev = 0, cur > 0: new (first active month ever) or reactivation, amount = cur
+      prev > 0, cur = 0: churn, amount = prev
+      both > 0: fx = the exchange-rate effect, the rest (cur - prev - fx) is expansion when
+                positive, contraction when negative; so fx never shows as expansion.
+    Inputs are whole cents, so opening + movements = closing exactly. -#}
+{% macro mrr_changes(account_months) -%}
+active_months as (
+    select
+        month,
+        account_id,
+        mrr,
+        fx_effect,
+        min(month) over (partition by account_id) as first_active_month,
+        lead(month) over (partition by account_id order by month) as next_active_month
+    from {{ account_months }}
+    where mrr > 0
+),
+
+churn_months as (
+    select
+        cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
+        account_id,
+        cast(0 as decimal(18, 2)) as mrr,
+        cast(0 as decimal(18, 2)) as fx_effect,
+        first_active_month
+    from active_months
+    where cast({{ dbt.dateadd('month', 1, 'month') }} as date) <= {{ as_of_month() }}
+        and (
+            next_active_month is null
+            or next_active_month > cast({{ dbt.dateadd('month', 1, 'month') }} as date)
+        )
+),
+
+account_timeline as (
+    select
+        month,
+        account_id,
+        mrr,
+        fx_effect,
+        first_active_month
+    from active_months
+    union all
+    select
+        month,
+        account_id,
+        mrr,
+        fx_effect,
+        first_active_month
+    from churn_months
+),
+
+with_opening as (
+    select
+        month,
+        account_id,
+        mrr as closing_mrr,
+        first_active_month,
+        case
+            when lag(month) over (partition by account_id order by month)
+                = cast({{ dbt.dateadd('month', -1, 'month') }} as date)
+                then lag(mrr) over (partition by account_id order by month)
+            else cast(0 as decimal(18, 2))
+        end as opening_mrr,
+        fx_effect
+    from account_timeline
+),
+
+with_fx as (
+    select
+        month,
+        account_id,
+        opening_mrr,
+        closing_mrr,
+        first_active_month,
+        case when opening_mrr > 0 and closing_mrr > 0 then fx_effect else 0 end as fx_mrr
+    from with_opening
+),
+
+mrr_changes as (
+    select
+        month,
+        account_id,
+        cast(opening_mrr as decimal(18, 2)) as opening_mrr,
+        cast(closing_mrr as decimal(18, 2)) as closing_mrr,
+        cast(case
+            when opening_mrr = 0 and closing_mrr > 0 and month = first_active_month then closing_mrr else 0
+        end as decimal(18, 2)) as new_mrr,
+        cast(case
+            when opening_mrr = 0 and closing_mrr > 0 and month > first_active_month then closing_mrr else 0
+        end as decimal(18, 2)) as reactivation_mrr,
+        cast(case
+            when opening_mrr > 0 and closing_mrr > 0 and closing_mrr - opening_mrr - fx_mrr > 0
+                then closing_mrr - opening_mrr - fx_mrr
+            else 0
+        end as decimal(18, 2)) as expansion_mrr,
+        cast(case
+            when opening_mrr > 0 and closing_mrr > 0 and closing_mrr - opening_mrr - fx_mrr < 0
+                then opening_mrr - closing_mrr + fx_mrr
+            else 0
+        end as decimal(18, 2)) as contraction_mrr,
+        cast(case when opening_mrr > 0 and closing_mrr = 0 then opening_mrr else 0 end as decimal(18, 2))
+            as churn_mrr,
+        cast(fx_mrr as decimal(18, 2)) as fx_mrr,
+        first_active_month
+    from with_fx
+)
+{%- endmacro %}

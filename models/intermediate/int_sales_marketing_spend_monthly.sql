@@ -1,0 +1,48 @@
+-- Sales and marketing spend per month in the reporting currency (at the month's rate, rule 6).
+-- Spend in a currency with no rate is rejected rather than counted as zero.
+
+with spend as (
+    select * from {{ ref('stg_finance__sales_marketing_spend') }}
+),
+
+fx_rates_monthly as (
+    select * from {{ ref('int_fx_rates_monthly') }}
+),
+
+currencies_with_rate as (
+    select distinct currency from fx_rates_monthly
+),
+
+validated as (
+    select
+        spend.spend_month,
+        cast({{ dbt.date_trunc('month', 'spend.spend_month') }} as date) as month,
+        spend.category,
+        spend.amount,
+        coalesce(spend.currency, {{ reporting_currency() }}) as currency,
+        spend.source_key,
+        spend.source_row_number,
+        spend.raw_row,
+        coalesce(
+            spend.rejection_reason,
+            case
+                when currencies_with_rate.currency is null
+                    then 'currency: ''' || spend.currency || ''' has no fx_rates row'
+            end
+        ) as rejection_reason
+    from spend
+    left join currencies_with_rate
+        on coalesce(spend.currency, {{ reporting_currency() }}) = currencies_with_rate.currency
+),
+
+converted as (
+    select
+        validated.*,
+        validated.amount * fx_rates_monthly.rate_to_reporting as amount_reporting
+    from validated
+    left join fx_rates_monthly
+        on validated.month = fx_rates_monthly.month
+        and validated.currency = fx_rates_monthly.currency
+)
+
+select * from converted
