@@ -42,3 +42,31 @@
 {% macro duckdb__product_of_factors(factor) -%}
     list_reduce(list(cast({{ factor }} as decimal(38, 12))), lambda a, b: cast(a * b as decimal(38, 12)))
 {%- endmacro %}
+
+{#- Largest-remainder allocation: split a rounded total (whole cents) over parts whose exact
+    shares are known, so the parts' cents add up to the total exactly. Each part gets the floor of
+    its exact cents, and the cents still missing go one each to the largest remainders. Returns a
+    select over `relation` with a column `allocated` (decimal(18,2)). -#}
+{% macro allocate_cents(relation, partition_columns, tie_break_column, exact_column, total_column) -%}
+    select
+        *,
+        cast((floor_cents + case when remainder_rank <= missing_cents then 1 else 0 end) / 100.0
+            as decimal(18, 2)) as allocated
+    from (
+        select
+            *,
+            round({{ total_column }} * 100) - sum(floor_cents) over (partition by {{ partition_columns | join(', ') }})
+                as missing_cents,
+            row_number() over (
+                partition by {{ partition_columns | join(', ') }}
+                order by exact_cents - floor_cents desc, {{ tie_break_column }}
+            ) as remainder_rank
+        from (
+            select
+                *,
+                cast({{ exact_column }} as {{ type_ratio() }}) * 100 as exact_cents,
+                floor(cast({{ exact_column }} as {{ type_ratio() }}) * 100) as floor_cents
+            from {{ relation }}
+        ) as with_floors
+    ) as with_ranks
+{%- endmacro %}

@@ -1,0 +1,120 @@
+-- Why an account's business MRR changed between two active months, in three parts that add up to
+-- expansion - contraction exactly, all at last month's rates (constant currency):
+--   seat_change:  a plan the account had both months, billed for more or fewer units;
+--   plan_change:  a plan (or CRM contract) the account had in only one of the two months;
+--   price_change: the rest: discounts starting or ending, and cent rounding.
+-- A plan's unit price is fixed in billing_plans, so for the same plan a change of gross MRR is a
+-- change of quantity.
+
+with line_months as (
+    select * from {{ ref('int_revenue_line_months') }}
+),
+
+fx_rates_monthly as (
+    select * from {{ ref('int_fx_rates_monthly') }}
+),
+
+account_changes as (
+    select * from {{ ref('int_account_mrr_changes') }}
+),
+
+plan_months as (
+    select
+        month,
+        account_id,
+        coalesce(plan_id, line_source || ':' || line_id) as plan_key,
+        currency,
+        mrr_denominator,
+        sum(mrr_numerator) as gross_mrr_numerator
+    from line_months
+    group by
+        month,
+        account_id,
+        coalesce(plan_id, line_source || ':' || line_id),
+        currency,
+        mrr_denominator
+),
+
+plan_pairs as (
+    select
+        coalesce(current_month.month, cast({{ dbt.dateadd('month', 1, 'previous_month.month') }} as date)) as month,
+        coalesce(current_month.account_id, previous_month.account_id) as account_id,
+        coalesce(current_month.currency, previous_month.currency) as currency,
+        coalesce(current_month.mrr_denominator, previous_month.mrr_denominator) as mrr_denominator,
+        case
+            when current_month.plan_key is not null and previous_month.plan_key is not null
+                then current_month.gross_mrr_numerator - previous_month.gross_mrr_numerator
+            else 0
+        end as seat_change_numerator,
+        case
+            when previous_month.plan_key is null then current_month.gross_mrr_numerator
+            when current_month.plan_key is null then -previous_month.gross_mrr_numerator
+            else 0
+        end as plan_change_numerator
+    from plan_months as current_month
+    full outer join plan_months as previous_month
+        on current_month.account_id = previous_month.account_id
+        and current_month.plan_key = previous_month.plan_key
+        and current_month.currency = previous_month.currency
+        and current_month.mrr_denominator = previous_month.mrr_denominator
+        and current_month.month = cast({{ dbt.dateadd('month', 1, 'previous_month.month') }} as date)
+),
+
+account_currency_changes as (
+    select
+        plan_pairs.month,
+        plan_pairs.account_id,
+        {{ divide_exact(
+            'sum(plan_pairs.seat_change_numerator) * coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)',
+            'plan_pairs.mrr_denominator'
+        ) }} as seat_change_exact,
+        {{ divide_exact(
+            'sum(plan_pairs.plan_change_numerator) * coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)',
+            'plan_pairs.mrr_denominator'
+        ) }} as plan_change_exact
+    from plan_pairs
+    inner join fx_rates_monthly
+        on plan_pairs.currency = fx_rates_monthly.currency
+        and plan_pairs.month = fx_rates_monthly.month
+    group by
+        plan_pairs.month,
+        plan_pairs.account_id,
+        plan_pairs.currency,
+        plan_pairs.mrr_denominator,
+        coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
+),
+
+account_drivers as (
+    select
+        month,
+        account_id,
+        {{ round_to_cents('sum(seat_change_exact)') }} as seat_change,
+        {{ round_to_cents('sum(plan_change_exact)') }} as plan_change
+    from account_currency_changes
+    group by
+        month,
+        account_id
+),
+
+final as (
+    select
+        account_changes.month,
+        account_changes.account_id,
+        cast(account_changes.expansion_mrr - account_changes.contraction_mrr as decimal(18, 2)) as business_change,
+        coalesce(account_drivers.seat_change, 0) as seat_change,
+        cast(
+            account_changes.expansion_mrr - account_changes.contraction_mrr
+            - coalesce(account_drivers.seat_change, 0) - coalesce(account_drivers.plan_change, 0)
+            as decimal(18, 2)
+        ) as price_change,
+        coalesce(account_drivers.plan_change, 0) as plan_change
+    from account_changes
+    left join account_drivers
+        on account_changes.account_id = account_drivers.account_id
+        and account_changes.month = account_drivers.month
+    where account_changes.opening_mrr > 0
+        and account_changes.closing_mrr > 0
+        and account_changes.expansion_mrr + account_changes.contraction_mrr > 0
+)
+
+select * from final

@@ -1,0 +1,102 @@
+-- One row per account, product and month in which the product has MRR or had it the month before,
+-- with the product's movement. While the account is new, reactivated or churned, its products
+-- share that movement. While the account is active in both months, the account's fx movement is
+-- split over its products (largest remainder) and the rest of each product's change is:
+--   cross_sell (product new to an active account), product_churn (product dropped, account stays),
+--   upsell (more of a product it had), downgrade (less of it).
+-- Per account and month: upsell + cross_sell - downgrade - product_churn = expansion - contraction
+-- of the account (which only ever shows the net), and the product fx adds up to the account fx.
+
+with product_months as (
+    select * from {{ ref('int_account_product_mrr_monthly') }}
+),
+
+account_changes as (
+    select * from {{ ref('int_account_mrr_changes') }}
+),
+
+product_pairs as (
+    select
+        coalesce(current_month.month, cast({{ dbt.dateadd('month', 1, 'previous_month.month') }} as date)) as month,
+        coalesce(current_month.account_id, previous_month.account_id) as account_id,
+        coalesce(current_month.product_id, previous_month.product_id) as product_id,
+        coalesce(previous_month.mrr, 0) as opening_mrr,
+        coalesce(current_month.mrr, 0) as closing_mrr,
+        coalesce(current_month.fx_effect_exact, 0) as fx_effect_exact
+    from product_months as current_month
+    full outer join product_months as previous_month
+        on current_month.account_id = previous_month.account_id
+        and current_month.product_id = previous_month.product_id
+        and current_month.month = cast({{ dbt.dateadd('month', 1, 'previous_month.month') }} as date)
+),
+
+with_account as (
+    select
+        product_pairs.*,
+        account_changes.opening_mrr as account_opening_mrr,
+        account_changes.closing_mrr as account_closing_mrr,
+        account_changes.fx_mrr as account_fx_mrr,
+        account_changes.first_active_month
+    from product_pairs
+    inner join account_changes
+        on product_pairs.account_id = account_changes.account_id
+        and product_pairs.month = account_changes.month
+    where product_pairs.opening_mrr > 0 or product_pairs.closing_mrr > 0
+),
+
+fx_allocated as (
+    {{ allocate_cents('with_account', ['account_id', 'month'], 'product_id', 'fx_effect_exact', 'account_fx_mrr') }}
+),
+
+classified as (
+    select
+        month,
+        account_id,
+        product_id,
+        opening_mrr,
+        closing_mrr,
+        account_opening_mrr,
+        account_closing_mrr,
+        first_active_month,
+        account_opening_mrr > 0 and account_closing_mrr > 0 as account_stays_active,
+        case when account_opening_mrr > 0 and account_closing_mrr > 0 then allocated else 0 end as fx_mrr
+    from fx_allocated
+),
+
+final as (
+    select
+        month,
+        account_id,
+        product_id,
+        cast(opening_mrr as decimal(18, 2)) as opening_mrr,
+        cast(closing_mrr as decimal(18, 2)) as closing_mrr,
+        case
+            when account_opening_mrr = 0 and month = first_active_month then closing_mrr else 0
+        end as new_mrr,
+        case
+            when account_opening_mrr = 0 and month > first_active_month then closing_mrr else 0
+        end as reactivation_mrr,
+        case when account_closing_mrr = 0 then opening_mrr else 0 end as churn_mrr,
+        case
+            when account_stays_active and opening_mrr = 0 then closing_mrr - opening_mrr - fx_mrr else 0
+        end as cross_sell_mrr,
+        case
+            when account_stays_active and closing_mrr = 0 then opening_mrr - closing_mrr + fx_mrr else 0
+        end as product_churn_mrr,
+        case
+            when account_stays_active and opening_mrr > 0 and closing_mrr > 0
+                and closing_mrr - opening_mrr - fx_mrr > 0
+                then closing_mrr - opening_mrr - fx_mrr
+            else 0
+        end as upsell_mrr,
+        case
+            when account_stays_active and opening_mrr > 0 and closing_mrr > 0
+                and closing_mrr - opening_mrr - fx_mrr < 0
+                then opening_mrr - closing_mrr + fx_mrr
+            else 0
+        end as downgrade_mrr,
+        fx_mrr
+    from classified
+)
+
+select * from final

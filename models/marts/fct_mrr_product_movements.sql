@@ -1,0 +1,43 @@
+-- Product-level movements (account x product x month), signed like fct_mrr_movements. Per account
+-- and month they add up to the account's movements: new, reactivation, churn and fx exactly;
+-- upsell + cross_sell - downgrade - product_churn = expansion - contraction (the account nets them).
+
+with product_changes as (
+    select * from {{ ref('int_account_product_mrr_changes') }}
+),
+
+movements as (
+    {%- set movement_columns = {
+        'new': 'new_mrr',
+        'reactivation': 'reactivation_mrr',
+        'cross_sell': 'cross_sell_mrr',
+        'upsell': 'upsell_mrr',
+        'downgrade': '-downgrade_mrr',
+        'product_churn': '-product_churn_mrr',
+        'churn': '-churn_mrr',
+        'fx': 'fx_mrr',
+    } %}
+    {%- for movement_type, signed_amount in movement_columns.items() %}
+    select
+        month,
+        account_id,
+        product_id,
+        '{{ movement_type }}' as movement_type,
+        {{ signed_amount }} as mrr_change
+    from product_changes
+    where {{ signed_amount }} != 0
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+final as (
+    select
+        month,
+        account_id,
+        cast(product_id as varchar) as product_id,
+        cast(movement_type as varchar) as movement_type,
+        cast(mrr_change as decimal(18, 2)) as mrr_change
+    from movements
+)
+
+select * from final
