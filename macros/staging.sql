@@ -16,11 +16,29 @@
         {% endfor %}
 {%- endmacro %}
 
-{#- "account_id=A1 | segment= | ..." : empty values shown as nothing, never dropped. -#}
-{% macro raw_row_text(columns) -%}
+{#- "account_id=A1 | segment= | ..." : empty values shown as nothing, never dropped. Personal
+    data columns show only whether they were set, so rejected_rows never carries them. -#}
+{% macro raw_row_text(columns, personal_columns=[]) -%}
     {%- for column in columns -%}
-        '{{ column }}=' || coalesce({{ column }}, ''){{ " || ' | ' || " if not loop.last }}
+        {%- if column in personal_columns -%}
+        '{{ column }}=' || case when {{ column }} is null then '' else '<personal data>' end
+        {%- else -%}
+        '{{ column }}=' || coalesce({{ column }}, '')
+        {%- endif -%}
+        {{ " || ' | ' || " if not loop.last }}
     {%- endfor -%}
+{%- endmacro %}
+
+{#- Personal data is replaced in staging by a salted hash: still joinable (the same email gives
+    the same hash), never readable. The salt comes from MRR_PII_SALT. -#}
+{% macro personal_data_hash(column) -%}
+    case
+        when {{ column }} is not null
+            then {{ dbt.hash(dbt.concat([
+                "'" ~ dbt.escape_single_quotes(env_var('MRR_PII_SALT', 'mrr-warehouse-local-salt')) ~ "'",
+                'lower(trim(' ~ column ~ '))'
+            ])) }}
+    end
 {%- endmacro %}
 
 {#- First parse failure among (column, parsed expression) pairs, or null. -#}

@@ -21,9 +21,9 @@ typed as (
         -- ids
         customer_id,
         account_id,
-        -- attributes
-        customer_name,
-        email,
+        -- attributes (personal data only as salted hashes)
+        {{ personal_data_hash('customer_name') }} as customer_name_hash,
+        {{ personal_data_hash('email') }} as email_hash,
         upper(currency) as currency,
         -- dates
         {{ parse_date('created_at') }} as created_at,
@@ -31,7 +31,7 @@ typed as (
         customer_id as source_key,
         source_row_number,
         raw_row_count,
-        {{ raw_row_text(raw_columns) }} as raw_row,
+        {{ raw_row_text(raw_columns, personal_columns=['customer_name', 'email']) }} as raw_row,
         {{ first_parse_failure({'created_at': parse_date('created_at')}) }} as parse_failure
     from deduplicated
 ),
