@@ -1,7 +1,15 @@
 {#- Exact money arithmetic. MRR divides by 3, 12 or 12 x interval_count; dividing decimals in
-    DuckDB yields a double, which turns 50.005 into 50.00499... and rounds the wrong way.
-    So every amount stays a decimal, the one division per (account, currency, interval) group
-    happens here at 18 decimal places, and rounding to the cent happens once, in round_to_cents. -#}
+    DuckDB yields a double, which turns 50.005 into 50.00499... and rounds the wrong way. So every
+    amount stays a decimal, numerators of an account-month are brought to one shared denominator
+    and added up exactly, and the one division per account-month happens here, at 18 decimals,
+    before rounding to the cent once (round_to_cents). -#}
+
+{#- 12 x lcm(1..12): every monthly-factor denominator 12 x interval_count divides it for the
+    interval counts billing systems use (1-12, 14, 15, 18, 20, 21, 22, 24, ...), so e.g. 1/3 and
+    1/12 parts of one account add up exactly before the division. -#}
+{% macro shared_mrr_denominator() -%}
+    332640
+{%- endmacro %}
 
 {% macro divide_exact(numerator, denominator) -%}
     {{ return(adapter.dispatch('divide_exact', 'mrr_warehouse')(numerator, denominator)) }}
@@ -11,11 +19,16 @@
     cast(cast({{ numerator }} as decimal(38, 18)) / {{ denominator }} as decimal(38, 18))
 {%- endmacro %}
 
-{#- Integer division of the value scaled to 10^18, truncated: exact for every terminating result. -#}
+{#- Integer division of the numerator's unscaled value (12 decimals, split at the decimal point so
+    large amounts cannot overflow) scaled to 18 decimals: exact for every terminating result. -#}
 {% macro duckdb__divide_exact(numerator, denominator) -%}
+    {%- set value = 'cast(' ~ numerator ~ ' as decimal(38, 12))' -%}
     (
         cast(
-            cast(cast({{ numerator }} as decimal(38, 12)) * 1000000000000 as hugeint) * 1000000
+            (
+                cast(floor({{ value }}) as hugeint) * 1000000000000
+                + cast(({{ value }} - floor({{ value }})) * 1000000000000 as hugeint)
+            ) * 1000000
             // cast({{ denominator }} as hugeint)
             as decimal(38, 0)
         ) * cast(0.000000000000000001 as decimal(38, 18))

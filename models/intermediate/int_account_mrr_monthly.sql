@@ -1,7 +1,9 @@
 -- Rules 6-7: an account's MRR in a month is the sum of its discounted local MRR converted at
 -- the month's rate, rounded once to the cent. The part of the month-over-month change caused
 -- by exchange rates alone, sum_c L_c(M) x (r_c(M) - r_c(M-1)), is computed here too (rule 8).
--- Local amounts are summed per (account, currency, denominator) before the one exact division.
+-- Each line's local MRR is numerator / denominator; the numerators are converted, brought to the
+-- shared denominator and added up exactly, so 1/3 and 1/12 parts of one account that together
+-- make exactly half a cent round up as they should (macros/money.sql).
 
 with discounted_groups as (
     select * from {{ ref('int_subscription_mrr_discounted') }}
@@ -11,13 +13,11 @@ fx_rates_monthly as (
     select * from {{ ref('int_fx_rates_monthly') }}
 ),
 
-account_currency_months as (
+account_month_context as (
     select
         month,
         account_id,
-        currency,
-        mrr_denominator,
-        sum(discounted_mrr_numerator) as local_mrr_numerator,
+        count(distinct currency) as currency_count,
         count(distinct case when pricing_group_id not like 'contract:%' then pricing_group_id end)
             as subscription_count,
         count(distinct case when pricing_group_id like 'contract:%' then pricing_group_id end)
@@ -26,43 +26,74 @@ account_currency_months as (
     from discounted_groups
     group by
         month,
-        account_id,
-        currency,
-        mrr_denominator
+        account_id
 ),
 
 converted as (
     select
-        account_currency_months.*,
-        {{ divide_exact(
-            'account_currency_months.local_mrr_numerator * fx_rates_monthly.rate_to_reporting',
-            'account_currency_months.mrr_denominator'
-        ) }} as mrr_exact,
-        {{ divide_exact(
-            'account_currency_months.local_mrr_numerator * (fx_rates_monthly.rate_to_reporting'
-            ~ ' - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting))',
-            'account_currency_months.mrr_denominator'
-        ) }} as fx_effect_exact
-    from account_currency_months
+        discounted_groups.month,
+        discounted_groups.account_id,
+        discounted_groups.mrr_denominator,
+        case
+            when {{ shared_mrr_denominator() }} % discounted_groups.mrr_denominator = 0
+                then {{ shared_mrr_denominator() }}
+            else discounted_groups.mrr_denominator
+        end as shared_denominator,
+        cast(
+            discounted_groups.discounted_mrr_numerator * fx_rates_monthly.rate_to_reporting as decimal(38, 12)
+        ) as mrr_numerator,
+        cast(
+            discounted_groups.discounted_mrr_numerator * (
+                fx_rates_monthly.rate_to_reporting
+                - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
+            ) as decimal(38, 12)
+        ) as fx_effect_numerator
+    from discounted_groups
     inner join fx_rates_monthly
-        on account_currency_months.currency = fx_rates_monthly.currency
-        and account_currency_months.month = fx_rates_monthly.month
+        on discounted_groups.currency = fx_rates_monthly.currency
+        and discounted_groups.month = fx_rates_monthly.month
+),
+
+per_shared_denominator as (
+    select
+        month,
+        account_id,
+        shared_denominator,
+        sum(mrr_numerator * cast(shared_denominator / mrr_denominator as integer)) as mrr_numerator,
+        sum(fx_effect_numerator * cast(shared_denominator / mrr_denominator as integer)) as fx_effect_numerator
+    from converted
+    group by
+        month,
+        account_id,
+        shared_denominator
+),
+
+account_months as (
+    select
+        month,
+        account_id,
+        {{ round_to_cents('sum(' ~ divide_exact('mrr_numerator', 'shared_denominator') ~ ')') }} as mrr,
+        {{ round_to_cents('sum(' ~ divide_exact('fx_effect_numerator', 'shared_denominator') ~ ')') }} as fx_effect
+    from per_shared_denominator
+    group by
+        month,
+        account_id
 ),
 
 final as (
     select
-        month,
-        account_id,
-        {{ round_to_cents('sum(mrr_exact)') }} as mrr,
-        {{ round_to_cents('sum(fx_effect_exact)') }} as fx_effect,
-        count(distinct currency) as currency_count,
-        sum(subscription_count) as subscription_count,
-        sum(contract_count) as contract_count,
-        sum(line_count) as line_count
-    from converted
-    group by
-        month,
-        account_id
+        account_months.month,
+        account_months.account_id,
+        account_months.mrr,
+        account_months.fx_effect,
+        account_month_context.currency_count,
+        account_month_context.subscription_count,
+        account_month_context.contract_count,
+        account_month_context.line_count
+    from account_months
+    inner join account_month_context
+        on account_months.account_id = account_month_context.account_id
+        and account_months.month = account_month_context.month
 )
 
 select * from final
