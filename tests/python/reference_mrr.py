@@ -23,7 +23,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Optional
 
 # --------------------------------------------------------------------------------------------
 # The raw contract: table -> (columns in order, primary key, required file)
@@ -85,10 +84,10 @@ LINE_TYPES = {"subscription", "proration", "one_time", "usage", "tax"}
 PERIOD_TYPES = {"month", "quarter", "year"}
 DIRECTIONS = {"at_least", "at_most"}
 
-Row = dict[str, Optional[str]]
+Row = dict[str, str | None]
 
 
-class BadValue(Exception):
+class BadValueError(Exception):
     """A raw value that does not parse or breaks a rule; the row goes to rejected."""
 
 
@@ -96,7 +95,7 @@ class BadValue(Exception):
 # Reading and parsing
 # --------------------------------------------------------------------------------------------
 
-def _text(value: object) -> Optional[str]:
+def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, date):
@@ -125,46 +124,46 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-def parse_date(text: Optional[str]) -> Optional[date]:
+def parse_date(text: str | None) -> date | None:
     """Decision: only YYYY-MM-DD (the contract's format) parses; '2025-02-30' does not."""
     if text is None:
         return None
     value = text.strip()
     if not _DATE.match(value):
-        raise BadValue(f"date {text!r} does not parse")
+        raise BadValueError(f"date {text!r} does not parse")
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise BadValue(f"date {text!r} does not parse") from error
+        raise BadValueError(f"date {text!r} does not parse") from error
 
 
-def parse_number(text: Optional[str]) -> Optional[Fraction]:
+def parse_number(text: str | None) -> Fraction | None:
     if text is None:
         return None
     value = text.strip()
     if not _NUMBER.match(value):
-        raise BadValue(f"number {text!r} does not parse")
+        raise BadValueError(f"number {text!r} does not parse")
     return Fraction(Decimal(value))
 
 
-def parse_whole(text: Optional[str]) -> Optional[int]:
+def parse_whole(text: str | None) -> int | None:
     value = parse_number(text)
     if value is not None and value.denominator != 1:
-        raise BadValue(f"whole number {text!r} does not parse")
+        raise BadValueError(f"whole number {text!r} does not parse")
     return None if value is None else int(value)
 
 
 def require(row: Row, *columns: str) -> None:
     for column in columns:
         if row[column] is None:
-            raise BadValue(f"missing {column}")
+            raise BadValueError(f"missing {column}")
 
 
-def lower(text: Optional[str]) -> Optional[str]:
+def lower(text: str | None) -> str | None:
     return None if text is None else text.strip().lower()
 
 
-def upper(text: Optional[str]) -> Optional[str]:
+def upper(text: str | None) -> str | None:
     return None if text is None else text.strip().upper()
 
 
@@ -185,7 +184,7 @@ class Staging:
         self.rejected.add((table, key))
 
     def stage(self, table: str, validate) -> dict[str, dict]:
-        """key -> validated record. validate(row) returns the record or raises BadValue."""
+        """key -> validated record. validate(row) returns the record or raises BadValueError."""
         distinct_rows = list(dict.fromkeys(tuple(row.items()) for row in read_table(self.data_dir, table)))
         by_key: dict[str, list[Row]] = defaultdict(list)
         for items in distinct_rows:
@@ -200,19 +199,19 @@ class Staging:
             try:
                 require(row, *CONTRACT[table][1])
                 valid[key] = validate(row)
-            except BadValue:
+            except BadValueError:
                 self.reject(table, key)
         return valid
 
 
-def _window_check(start: Optional[date], end: Optional[date]) -> None:
+def _window_check(start: date | None, end: date | None) -> None:
     if start is not None and end is not None and end <= start:
-        raise BadValue("window end is not after its start")
+        raise BadValueError("window end is not after its start")
 
 
-def _not_negative(value: Optional[Fraction], column: str) -> None:
+def _not_negative(value: Fraction | None, column: str) -> None:
     if value is not None and value < 0:
-        raise BadValue(f"{column} is negative")
+        raise BadValueError(f"{column} is negative")
 
 
 @dataclass
@@ -221,9 +220,9 @@ class Line:
     account_id: str
     currency: str
     valid_from: date
-    valid_to: Optional[date]
+    valid_to: date | None
     mrr_local: Fraction
-    subscription_id: Optional[str] = None   # None for a CRM contract
+    subscription_id: str | None = None   # None for a CRM contract
     factor: Fraction = Fraction(1)          # monthly factor of the item's interval
     line_id: str = ""
 
@@ -234,220 +233,212 @@ class Line:
 @dataclass
 class Discount:
     subscription_id: str
-    percent_off: Optional[Fraction]
-    amount_off: Optional[Fraction]
-    valid_from: Optional[date]
-    valid_to: Optional[date]
+    percent_off: Fraction | None
+    amount_off: Fraction | None
+    valid_from: date | None
+    valid_to: date | None
 
     def counts(self, snapshot: date) -> bool:
         return (self.valid_from is None or self.valid_from <= snapshot) and (
             self.valid_to is None or snapshot < self.valid_to)
 
 
-def _load(data_dir: Path, reporting_currency: str):
-    st = Staging(data_dir)
+class RawData:
+    """The raw folder staged table by table, parents first, so a bad parent rejects its children."""
 
-    # fx_rates (rule 6)
-    def fx(row: Row) -> dict:
+    def __init__(self, data_dir: Path, reporting_currency: str) -> None:
+        self.staging = Staging(data_dir)
+        self.reporting_currency = reporting_currency
+        self.rates: dict[str, list[tuple[date, Fraction]]] = defaultdict(list)
+        for record in self.staging.stage("fx_rates", self.fx_rate).values():
+            if record["currency"] != reporting_currency:  # the reporting currency is always 1
+                self.rates[record["currency"]].append((record["rate_date"], record["rate"]))
+        for series in self.rates.values():
+            series.sort()
+        stage = self.staging.stage
+        self.accounts = stage("crm_accounts", self.account)
+        self.contracts = stage("crm_contracts", self.contract)
+        stage("crm_churn_reasons", self.churn_reason)
+        self.customers = stage("billing_customers", self.customer)
+        self.plans = stage("billing_plans", self.plan)
+        self.subscriptions = stage("billing_subscriptions", self.subscription)
+        self.items = stage("billing_subscription_items", self.item)
+        self.discounts = stage("billing_discounts", self.discount)
+        self.invoices = stage("billing_invoices", self.invoice)
+        stage("billing_invoice_lines", self.invoice_line)
+        stage("kpi_goals", self.goal)
+        stage("sales_marketing_spend", self.spend)
+
+    @property
+    def rejected(self) -> set[tuple[str, str]]:
+        return self.staging.rejected
+
+    def lines(self) -> list[Line]:
+        lines = [record["line"] for record in self.items.values()]
+        lines += [
+            Line(account_id=c["account_id"], currency=c["currency"], valid_from=c["start"], valid_to=c["end"],
+                 mrr_local=c["mrr_local"], line_id=key)
+            for key, c in self.contracts.items()
+            if c["status"] != "draft"  # rule 5: drafts never count
+        ]
+        return lines
+
+    def has_rate(self, currency: str | None) -> bool:
+        return currency == self.reporting_currency or currency in self.rates
+
+    # ---------------------------------------------------------------- one validator per table
+    # Each returns the parsed record or raises BadValueError (the row goes to rejected).
+
+    @staticmethod
+    def fx_rate(row: Row) -> dict:
         require(row, "rate_date", "currency", "rate_to_reporting")
         rate = parse_number(row["rate_to_reporting"])
         if rate <= 0:
-            raise BadValue("rate is not positive")
+            raise BadValueError("rate is not positive")
         return {"rate_date": parse_date(row["rate_date"]), "currency": upper(row["currency"]), "rate": rate}
 
-    rates: dict[str, list[tuple[date, Fraction]]] = defaultdict(list)
-    for record in st.stage("fx_rates", fx).values():
-        if record["currency"] != reporting_currency:  # the reporting currency is always 1
-            rates[record["currency"]].append((record["rate_date"], record["rate"]))
-    for series in rates.values():
-        series.sort()
-
-    def has_rate(currency: Optional[str]) -> bool:
-        return currency == reporting_currency or currency in rates
-
-    # crm_accounts
+    @staticmethod
     def account(row: Row) -> dict:
         parse_date(row["created_at"])
         # Decision: parent_account_id is a rollup label, not a checked foreign key.
-        return {"account_id": row["account_id"]}
+        return {}
 
-    accounts = st.stage("crm_accounts", account)
-
-    # crm_contracts (rule 5)
-    def contract(row: Row) -> dict:
-        require(row, "account_id", "start_date")
+    def contract(self, row: Row) -> dict:
+        require(row, "account_id", "start_date", "amount_per_period")
         start, end = parse_date(row["start_date"]), parse_date(row["end_date"])
         amount = parse_number(row["amount_per_period"])
         frequency = lower(row["billing_frequency"])
         # Decision: an empty status is an unknown enumeration value (rejected), not 'active'.
-        status = lower(row["status"])
-        if frequency not in CONTRACT_MONTHS or status not in CONTRACT_STATUSES:
-            raise BadValue("unknown billing_frequency or status")
-        if amount is None:
-            raise BadValue("missing amount_per_period")
+        if frequency not in CONTRACT_MONTHS or lower(row["status"]) not in CONTRACT_STATUSES:
+            raise BadValueError("unknown billing_frequency or status")
         _not_negative(amount, "amount_per_period")
         _window_check(start, end)
-        if row["account_id"] not in accounts:
-            raise BadValue("unknown account")
+        if row["account_id"] not in self.accounts:
+            raise BadValueError("unknown account")
         currency = upper(row["currency"])
-        if not has_rate(currency):
-            raise BadValue("currency has no rate")
-        return {"account_id": row["account_id"], "start": start, "end": end, "status": status,
+        if not self.has_rate(currency):
+            raise BadValueError("currency has no rate")
+        return {"account_id": row["account_id"], "start": start, "end": end, "status": lower(row["status"]),
                 "mrr_local": amount / CONTRACT_MONTHS[frequency], "currency": currency}
 
-    contracts = st.stage("crm_contracts", contract)
-
-    # crm_churn_reasons: informational; the account must be a valid CRM account.
-    def churn_reason(row: Row) -> dict:
+    def churn_reason(self, row: Row) -> dict:
         parse_date(row["churned_on"])
-        if row["account_id"] not in accounts:
-            raise BadValue("unknown account")
+        if row["account_id"] not in self.accounts:
+            raise BadValueError("unknown account")
         return {}
 
-    st.stage("crm_churn_reasons", churn_reason)
-
-    # billing_customers (rule 1)
-    def customer(row: Row) -> dict:
+    def customer(self, row: Row) -> dict:
         parse_date(row["created_at"])
-        if row["account_id"] is not None and row["account_id"] not in accounts:
-            raise BadValue("unknown account")
-        return {"reporting_account_id": row["account_id"] or row["customer_id"]}
+        if row["account_id"] is not None and row["account_id"] not in self.accounts:
+            raise BadValueError("unknown account")
+        return {"reporting_account_id": row["account_id"] or row["customer_id"]}  # rule 1
 
-    customers = st.stage("billing_customers", customer)
-
-    # billing_plans
+    @staticmethod
     def plan(row: Row) -> dict:
         require(row, "billing_interval", "unit_amount", "currency")
         interval = lower(row["billing_interval"])
         if interval not in BILLING_INTERVAL_FACTOR:
-            raise BadValue("unknown billing_interval")
+            raise BadValueError("unknown billing_interval")
         interval_count = parse_whole(row["interval_count"])
         interval_count = 1 if interval_count is None else interval_count
         if interval_count < 1:
-            raise BadValue("interval_count below 1")
+            raise BadValueError("interval_count below 1")
         unit_amount = parse_number(row["unit_amount"])
         _not_negative(unit_amount, "unit_amount")
         return {"unit_amount": unit_amount, "currency": upper(row["currency"]),
                 "factor": BILLING_INTERVAL_FACTOR[interval] / interval_count}
 
-    plans = st.stage("billing_plans", plan)
-
-    # billing_subscriptions (rule 3, subscription part)
-    def subscription(row: Row) -> dict:
+    def subscription(self, row: Row) -> dict:
         require(row, "customer_id", "created_at")
         created, trial_end = parse_date(row["created_at"]), parse_date(row["trial_end"])
         parse_date(row["canceled_at"])  # canceled_at never ends MRR, but must parse
         ended = parse_date(row["ended_at"])
-        if row["customer_id"] not in customers:
-            raise BadValue("unknown customer")
-        start = max(created, trial_end) if trial_end is not None else created
-        return {"account_id": customers[row["customer_id"]]["reporting_account_id"],
+        if row["customer_id"] not in self.customers:
+            raise BadValueError("unknown customer")
+        start = max(created, trial_end) if trial_end is not None else created  # rule 3: trials never count
+        return {"account_id": self.customers[row["customer_id"]]["reporting_account_id"],
                 "start": start, "end": ended}
 
-    subscriptions = st.stage("billing_subscriptions", subscription)
-
-    # billing_subscription_items (rule 3)
-    def item(row: Row) -> dict:
+    def item(self, row: Row) -> dict:
         require(row, "subscription_id", "plan_id")
         quantity = parse_number(row["quantity"])
         quantity = Fraction(1) if quantity is None else quantity
         _not_negative(quantity, "quantity")
         valid_from, valid_to = parse_date(row["valid_from"]), parse_date(row["valid_to"])
         _window_check(valid_from, valid_to)
-        if row["subscription_id"] not in subscriptions:
-            raise BadValue("unknown subscription")
-        if row["plan_id"] not in plans:
-            raise BadValue("unknown plan")
-        priced = plans[row["plan_id"]]
-        if not has_rate(priced["currency"]):
-            raise BadValue("currency has no rate")
-        sub = subscriptions[row["subscription_id"]]
-        line_from = sub["start"] if valid_from is None else max(valid_from, sub["start"])
+        if row["subscription_id"] not in self.subscriptions:
+            raise BadValueError("unknown subscription")
+        if row["plan_id"] not in self.plans:
+            raise BadValueError("unknown plan")
+        priced = self.plans[row["plan_id"]]
+        if not self.has_rate(priced["currency"]):
+            raise BadValueError("currency has no rate")
+        sub = self.subscriptions[row["subscription_id"]]
         ends = [end for end in (valid_to, sub["end"]) if end is not None]
         return {"line": Line(
-            account_id=sub["account_id"], currency=priced["currency"], valid_from=line_from,
+            account_id=sub["account_id"], currency=priced["currency"],
+            valid_from=sub["start"] if valid_from is None else max(valid_from, sub["start"]),
             valid_to=min(ends) if ends else None,
             mrr_local=priced["unit_amount"] * quantity * priced["factor"],
             subscription_id=row["subscription_id"], factor=priced["factor"],
             line_id=row["subscription_item_id"])}
 
-    items = st.stage("billing_subscription_items", item)
-
-    # billing_discounts (rule 4)
-    def discount(row: Row) -> dict:
+    def discount(self, row: Row) -> dict:
         require(row, "subscription_id")
         percent, amount = parse_number(row["percent_off"]), parse_number(row["amount_off"])
         if percent is not None and not 0 <= percent <= 100:
-            raise BadValue("percent_off outside 0-100")
+            raise BadValueError("percent_off outside 0-100")
         _not_negative(amount, "amount_off")
         valid_from, valid_to = parse_date(row["valid_from"]), parse_date(row["valid_to"])
         _window_check(valid_from, valid_to)
-        if row["subscription_id"] not in subscriptions:
-            raise BadValue("unknown subscription")
+        if row["subscription_id"] not in self.subscriptions:
+            raise BadValueError("unknown subscription")
         return {"discount": Discount(row["subscription_id"], percent, amount, valid_from, valid_to)}
 
-    discounts = st.stage("billing_discounts", discount)
-
     # Invoices never affect MRR (rule 7) but their bad rows are still rejected (rule 9).
-    def invoice(row: Row) -> dict:
+    def invoice(self, row: Row) -> dict:
         require(row, "customer_id")
         parse_date(row["invoice_date"])
         if lower(row["status"]) not in INVOICE_STATUSES:
-            raise BadValue("unknown status")
-        if row["customer_id"] not in customers:
-            raise BadValue("unknown customer")
+            raise BadValueError("unknown status")
+        if row["customer_id"] not in self.customers:
+            raise BadValueError("unknown customer")
         return {}
 
-    invoices = st.stage("billing_invoices", invoice)
-
-    def invoice_line(row: Row) -> dict:
+    def invoice_line(self, row: Row) -> dict:
         require(row, "invoice_id", "line_type", "amount")
         line_type = lower(row["line_type"])
         if line_type not in LINE_TYPES:
-            raise BadValue("unknown line_type")
+            raise BadValueError("unknown line_type")
         amount = parse_number(row["amount"])
         # Decision: proration lines may be negative (credits); any other negative line is bad.
         if line_type != "proration":
             _not_negative(amount, "amount")
         parse_date(row["period_start"])
         parse_date(row["period_end"])
-        if row["invoice_id"] not in invoices:
-            raise BadValue("unknown invoice")
-        if row["subscription_id"] is not None and row["subscription_id"] not in subscriptions:
-            raise BadValue("unknown subscription")
+        if row["invoice_id"] not in self.invoices:
+            raise BadValueError("unknown invoice")
+        if row["subscription_id"] is not None and row["subscription_id"] not in self.subscriptions:
+            raise BadValueError("unknown subscription")
         return {}
 
-    st.stage("billing_invoice_lines", invoice_line)
-
+    @staticmethod
     def goal(row: Row) -> dict:
         require(row, "target", "direction")
         parse_date(row["period_start"])
         parse_number(row["target"])
         if lower(row["period_type"]) not in PERIOD_TYPES or lower(row["direction"]) not in DIRECTIONS:
-            raise BadValue("unknown period_type or direction")
+            raise BadValueError("unknown period_type or direction")
         return {}
 
-    st.stage("kpi_goals", goal)
-
-    def spend(row: Row) -> dict:
+    def spend(self, row: Row) -> dict:
         require(row, "amount")
         parse_date(row["month"])
         _not_negative(parse_number(row["amount"]), "amount")
         # Decision: empty currency = the reporting currency; a currency with no rate is rejected.
-        if not has_rate(upper(row["currency"]) or reporting_currency):
-            raise BadValue("currency has no rate")
+        if not self.has_rate(upper(row["currency"]) or self.reporting_currency):
+            raise BadValueError("currency has no rate")
         return {}
-
-    st.stage("sales_marketing_spend", spend)
-
-    lines = [record["line"] for record in items.values()]
-    lines += [
-        Line(account_id=c["account_id"], currency=c["currency"], valid_from=c["start"], valid_to=c["end"],
-             mrr_local=c["mrr_local"], line_id=key)
-        for key, c in contracts.items()
-        if c["status"] != "draft"
-    ]
-    return lines, [record["discount"] for record in discounts.values()], dict(rates), st.rejected
 
 
 # --------------------------------------------------------------------------------------------
@@ -518,62 +509,65 @@ def local_mrr_by_account(lines: list[Line], discounts: list[Discount], day: date
     return local
 
 
-def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dict:
-    reporting_currency = reporting_currency.upper()
-    lines, discounts, rates, rejected = _load(Path(data_dir), reporting_currency)
-
-    as_of_month = month_start(as_of)
-    months: list[date] = []
-    candidates = [line for line in lines if line.valid_from <= as_of]
-    if candidates:
-        month = month_start(min(line.valid_from for line in candidates))
-        while month <= as_of_month:
-            months.append(month)
-            month = next_month(month)
-    # Rule 2: the calendar starts at the first month in which any line counts.
+def reporting_months(lines: list[Line], as_of: date) -> list[date]:
+    """Rule 2: from the first month in which any line counts through the month of as_of."""
+    starts = [line.valid_from for line in lines if line.valid_from <= as_of]
+    if not starts:
+        return []
+    months, month = [], month_start(min(starts))
+    while month <= month_start(as_of):
+        months.append(month)
+        month = next_month(month)
     while months and not any(line.counts(snapshot(months[0], as_of)) for line in lines):
         months.pop(0)
+    return months
+
+
+def movements_of(previous: Decimal, current: Decimal, fx: Decimal, ever_active: bool) -> dict[str, Decimal]:
+    """Rule 8 for one account and month: movement type -> signed mrr_change (zero amounts left out)."""
+    if previous == 0 and current > 0:
+        return {"reactivation" if ever_active else "new": current}
+    if previous > 0 and current == 0:
+        return {"churn": -previous}
+    if previous == 0 or current == 0:
+        return {}
+    business = current - previous - fx
+    changes = {"expansion" if business > 0 else "contraction": business} if business else {}
+    return {**changes, "fx": fx} if fx else changes
+
+
+def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dict:
+    reporting_currency = reporting_currency.upper()
+    raw = RawData(Path(data_dir), reporting_currency)
+    lines, rates = raw.lines(), dict(raw.rates)
+    discounts = [record["discount"] for record in raw.discounts.values()]
+    months = reporting_months(lines, as_of)
 
     local_by_month: dict[date, dict[str, dict[str, Fraction]]] = {}
     rate_by_month: dict[date, dict[str, Fraction]] = {}
-    currencies = set(rates) | {reporting_currency}
     for month in months:
         day = snapshot(month, as_of)
         local_by_month[month] = local_mrr_by_account(lines, discounts, day)
-        rate_by_month[month] = {c: rate_on(rates, c, day, reporting_currency) for c in currencies}
+        rate_by_month[month] = {c: rate_on(rates, c, day, reporting_currency) for c in {*rates, reporting_currency}}
 
-    accounts = sorted({line.account_id for line in lines})
     mrr: dict[tuple[date, str], Decimal] = {}
     movements: dict[tuple[date, str, str], Decimal] = {}
-    zero = Decimal("0.00")
-    for account_id in accounts:
-        previous, previous_month, ever_active = zero, None, False
-        for month in months:
+    for account_id in sorted({line.account_id for line in lines}):
+        previous, ever_active = Decimal("0.00"), False
+        for index, month in enumerate(months):
             local = local_by_month[month].get(account_id, {})
-            rates_now = rate_by_month[month]
-            current = round_cents(sum((amount * rates_now[c] for c, amount in local.items()), Fraction(0)))
-            if current > 0:
+            rate_now = rate_by_month[month]
+            rate_before = rate_by_month[months[index - 1]] if index else rate_now
+            current = round_cents(sum((amount * rate_now[c] for c, amount in local.items()), Fraction(0)))
+            fx = round_cents(sum((amount * (rate_now[c] - rate_before[c]) for c, amount in local.items()),
+                                 Fraction(0)))
+            if current > 0 or previous > 0:  # active months and churn months (MRR 0)
                 mrr[(month, account_id)] = current
-            if previous == 0 and current > 0:
-                kind = "reactivation" if ever_active else "new"
-                movements[(month, account_id, kind)] = current
-            elif previous > 0 and current == 0:
-                mrr[(month, account_id)] = zero
-                movements[(month, account_id, "churn")] = -previous
-            elif previous > 0 and current > 0:
-                rates_before = rate_by_month[previous_month]
-                fx = round_cents(sum((amount * (rates_now[c] - rates_before[c]) for c, amount in local.items()),
-                                     Fraction(0)))
-                business = current - previous - fx
-                if business > 0:
-                    movements[(month, account_id, "expansion")] = business
-                elif business < 0:
-                    movements[(month, account_id, "contraction")] = business
-                if fx != 0:
-                    movements[(month, account_id, "fx")] = fx
+            for kind, change in movements_of(previous, current, fx, ever_active).items():
+                movements[(month, account_id, kind)] = change
             ever_active = ever_active or current > 0
-            previous, previous_month = current, month
-    return {"mrr": mrr, "movements": movements, "rejected": rejected}
+            previous = current
+    return {"mrr": mrr, "movements": movements, "rejected": raw.rejected}
 
 
 def monthly_totals(result: dict) -> dict[date, tuple[Decimal, int]]:

@@ -71,7 +71,7 @@ def _describe(name: str, expected: dict, actual: dict, repeated: list) -> str:
         lines.append(f"    {'key':<58} {'reference':>12} {'warehouse':>12}")
         for key, want, got in mismatches[:SHOWN]:
             label = " | ".join(str(part) for part in key)
-            lines.append(f"    {label:<58} {str(want or '-'):>12} {str(got or '-'):>12}")
+            lines.append(f"    {label:<58} {want or '-'!s:>12} {got or '-'!s:>12}")
     return "\n".join(lines)
 
 
@@ -135,7 +135,7 @@ def test_seed_files_have_the_contract_header_in_order():
 
 
 def test_demo_company_shows_every_rule():
-    """The bundled demo keeps one example of each rule (see the seeds' story in _seeds.yml / README)."""
+    """The bundled demo keeps at least one example of each rule, and exactly the intended bad rows."""
     result = compute(PROJECT_ROOT / "seeds", date(2026, 10, 31))
     mrr, movements = result["mrr"], result["movements"]
     kinds = {kind for (_month, _account, kind) in movements}
