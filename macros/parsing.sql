@@ -5,12 +5,21 @@
     {{ return(adapter.dispatch('parse_date', 'mrr_warehouse')(column)) }}
 {%- endmacro %}
 
+{#- Strictly YYYY-MM-DD, the contract's format: DuckDB's cast alone would also take '2025-1-5'. -#}
 {% macro default__parse_date(column) -%}
-    try_cast({{ column }} as date)
+    case when {{ column }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then try_cast({{ column }} as date) end
+{%- endmacro %}
+
+{% macro duckdb__parse_date(column) -%}
+    case when regexp_full_match({{ column }}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast({{ column }} as date) end
 {%- endmacro %}
 
 {% macro postgres__parse_date(column) -%}
-    case when {{ column }} ~ '^\d{4}-\d{2}-\d{2}' then cast(left({{ column }}, 10) as date) end
+    case
+        when {{ column }} ~ '^\d{4}-\d{2}-\d{2}$'
+            and to_char(to_date({{ column }}, 'YYYY-MM-DD'), 'YYYY-MM-DD') = {{ column }}
+            then cast({{ column }} as date)
+    end
 {%- endmacro %}
 
 {% macro parse_decimal(column, precision=20, scale=6) -%}

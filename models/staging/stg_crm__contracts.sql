@@ -27,7 +27,7 @@ typed as (
         product_id,
         -- attributes
         lower(billing_frequency) as billing_frequency,
-        coalesce(lower(status), 'active') as status,
+        lower(status) as status,
         -- amounts
         {{ parse_decimal('amount_per_period') }} as amount_per_period,
         upper(currency) as currency,
@@ -51,7 +51,7 @@ final as (
     select
         *,
         coalesce(
-            {{ missing_value(['contract_id', 'account_id', 'billing_frequency', 'amount_per_period', 'currency']) }},
+            {{ missing_value(['contract_id', 'account_id', 'billing_frequency', 'amount_per_period', 'currency', 'status']) }},
             parse_failure,
             {{ missing_value(['start_date']) }},
             {{ duplicate_key_conflict(['contract_id']) }},
