@@ -5,7 +5,9 @@
 {% macro safe_ratio(numerator, denominator) -%}
     case
         when {{ denominator }} != 0
-            then cast({{ numerator }} as {{ type_ratio() }}) / cast({{ denominator }} as {{ type_ratio() }})
+            then
+                cast({{ numerator }} as {{ type_ratio() }})
+                / cast({{ denominator }} as {{ type_ratio() }})
     end
 {%- endmacro %}
 

@@ -72,6 +72,8 @@
 {% macro unknown_reference(child_column, parent_key, parent_table) -%}
     case
         when {{ child_column }} is not null and {{ parent_key }} is null
-            then '{{ child_column.split(".")[-1] }}: ''' || {{ child_column }} || ''' is not a valid {{ parent_table }} row'
+            then '{{ child_column.split(".")[-1] }}: '''
+                || {{ child_column }}
+                || ''' is not a valid {{ parent_table }} row'
     end
 {%- endmacro %}

@@ -6,8 +6,9 @@ with product as (
         account_id,
         sum(case when movement_type in ('new', 'reactivation', 'churn', 'fx') then mrr_change else 0 end)
             as lifecycle_and_fx,
-        sum(case when movement_type in ('upsell', 'cross_sell', 'downgrade', 'product_churn') then mrr_change else 0 end)
-            as business_change
+        sum(
+            case when movement_type in ('upsell', 'cross_sell', 'downgrade', 'product_churn') then mrr_change else 0 end
+        ) as business_change
     from {{ ref('fct_mrr_product_movements') }}
     group by
         month,

@@ -5,11 +5,11 @@
 
 with slices as (
     select
-        month,
-        slice_type,
         {%- for column in columns %}
-        sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
+        sum({{ column }}) as {{ column }},
         {%- endfor %}
+        month,
+        slice_type
     from {{ ref('mrr_bridge_monthly_by_slice') }}
     group by
         month,
@@ -29,7 +29,9 @@ expected as (
     where bridge.opening_mrr != 0 or bridge.closing_mrr != 0
 )
 
-select expected.month, expected.slice_type
+select
+    expected.month,
+    expected.slice_type
 from expected
 left join slices
     on expected.month = slices.month

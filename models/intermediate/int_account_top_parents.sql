@@ -19,25 +19,25 @@ climb as (
         account_id,
         account_id as top_parent_account_id,
         parent_account_id as next_parent_account_id,
-        0 as depth
+        0 as chain_depth
     from valid_accounts
     union all
     select
         climb.account_id,
         valid_accounts.account_id as top_parent_account_id,
         valid_accounts.parent_account_id as next_parent_account_id,
-        climb.depth + 1 as depth
+        climb.chain_depth + 1 as chain_depth
     from climb
     inner join valid_accounts
         on climb.next_parent_account_id = valid_accounts.account_id
-    where climb.depth < 20
+    where climb.chain_depth < 20
 ),
 
 ranked as (
     select
         account_id,
         top_parent_account_id,
-        row_number() over (partition by account_id order by depth desc) as depth_rank
+        row_number() over (partition by account_id order by chain_depth desc) as depth_rank
     from climb
 ),
 

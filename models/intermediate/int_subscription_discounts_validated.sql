@@ -26,7 +26,9 @@ validated as (
         discounts.raw_row,
         coalesce(
             discounts.rejection_reason,
-            {{ unknown_reference('discounts.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions') }}
+            {{ unknown_reference(
+                'discounts.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
+            ) }}
         ) as rejection_reason
     from discounts
     left join valid_subscriptions

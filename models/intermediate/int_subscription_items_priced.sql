@@ -72,7 +72,9 @@ priced as (
         items.raw_row,
         coalesce(
             items.rejection_reason,
-            {{ unknown_reference('items.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions') }},
+            {{ unknown_reference(
+                'items.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
+            ) }},
             {{ unknown_reference('items.plan_id', 'valid_plans.plan_id', 'billing_plans') }},
             case
                 when currencies_with_rate.currency is null

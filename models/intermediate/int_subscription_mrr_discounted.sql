@@ -51,7 +51,9 @@ discount_months as (
     select
         reporting_months.month,
         discount_windows.subscription_id,
-        {{ product_of_factors('1 - coalesce(discount_windows.percent_off, 0) * 0.01') }} as percent_factor,
+        {#- DuckDB's lambda syntax is newer than sqlfluff's parser. -#}
+        {{ product_of_factors('1 - coalesce(discount_windows.percent_off, 0) * 0.01') }}  -- noqa: PRS
+            as percent_factor,
         sum(discount_windows.amount_off) as amount_off_per_period
     from discount_windows
     inner join reporting_months

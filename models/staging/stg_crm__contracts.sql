@@ -51,7 +51,9 @@ final as (
     select
         *,
         coalesce(
-            {{ missing_value(['contract_id', 'account_id', 'billing_frequency', 'amount_per_period', 'currency', 'status']) }},
+            {{ missing_value([
+                'contract_id', 'account_id', 'billing_frequency', 'amount_per_period', 'currency', 'status',
+            ]) }},
             parse_failure,
             {{ missing_value(['start_date']) }},
             {{ duplicate_key_conflict(['contract_id']) }},

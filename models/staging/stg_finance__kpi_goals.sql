@@ -50,7 +50,7 @@ final as (
                     then 'period_type: ''' || period_type || ''' is not month, quarter or year'
             end,
             case
-                when metric not in ('{{ kpi_metrics().keys() | join("', '") }}')
+                when metric not in ('{{ kpi_metrics().keys() | join("', '") }}')  -- noqa: LT05
                     then 'metric: ''' || metric || ''' is not a known metric (README, Metrics)'
             end,
             case

@@ -45,7 +45,7 @@ final as (
     select
         cohort_months.cohort_month,
         cohort_months.month,
-        cast({{ dbt.datediff('cohort_months.cohort_month', 'cohort_months.month', 'month') }} as integer)
+        cast({{ dbt.datediff('cohort_months.cohort_month', 'cohort_months.month', 'month') }} as integer)  -- noqa: LT05
             as months_since_start,
         cast(cohort_months.cohort_customers as integer) as cohort_customers,
         cast(coalesce(cohort_activity.customers_retained, 0) as integer) as customers_retained,

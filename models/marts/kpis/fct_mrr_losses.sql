@@ -23,7 +23,7 @@ final as (
         cast(losses.notes as varchar) as notes,
         cast(row_number() over (
             partition by losses.quarter_start
-            order by losses.lost_mrr desc, losses.account_id, losses.month
+            order by losses.lost_mrr desc, losses.account_id asc, losses.month asc
         ) as integer) as loss_rank_in_quarter
     from losses
     left join accounts

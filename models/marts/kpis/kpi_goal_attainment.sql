@@ -28,10 +28,10 @@ periods as (
     select
         '{{ period_type }}' as period_type,
         {{ period_start }} as period_start,
-        cast({{ period_end }} as date) as period_end,
         {%- for metric in kpi_metrics() %}
-        {{ metric }}{{ "," if not loop.last }}
+        {{ metric }},
         {%- endfor %}
+        cast({{ period_end }} as date) as period_end
     from {{ period_mart }}
     {{ "union all" if not loop.last }}
     {%- endfor %}
@@ -61,8 +61,8 @@ goals_with_actuals as (
         actuals.actual,
         actuals.is_additive,
         coalesce(actuals.period_end, goals.period_start) <= {{ as_of_date() }} as is_complete,
-        {{ dbt.datediff('goals.period_start', 'actuals.period_end', 'day') }} + 1 as period_days,
-        {{ dbt.datediff('goals.period_start', as_of_date(), 'day') }} + 1 as elapsed_days
+        {{ dbt.datediff('goals.period_start', 'actuals.period_end', 'day') }} + 1 as period_days,  -- noqa: LT05
+        {{ dbt.datediff('goals.period_start', as_of_date(), 'day') }} + 1 as elapsed_days  -- noqa: LT05
     from goals
     left join actuals
         on goals.period_type = actuals.period_type

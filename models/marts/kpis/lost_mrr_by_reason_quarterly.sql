@@ -24,7 +24,7 @@ largest_loss as (
         account_id,
         row_number() over (
             partition by quarter_start, reason_code
-            order by lost_mrr desc, account_id
+            order by lost_mrr desc, account_id asc
         ) as loss_rank
     from losses
 ),

@@ -14,7 +14,7 @@ periods as (
         '{{ period }}' as period_type,
         cast({{ dbt.date_trunc(period, as_of_date()) }} as date) as current_period_start,
         cast({{ dbt.dateadd(period, -1, dbt.date_trunc(period, as_of_date())) }} as date) as previous_period_start,
-        {{ dbt.datediff(dbt.date_trunc(period, as_of_date()), as_of_month(), 'month') }} + 1 as months_to_date
+        {{ dbt.datediff(dbt.date_trunc(period, as_of_date()), as_of_month(), 'month') }} + 1 as months_to_date  -- noqa: LT05
     {{ "union all" if not loop.last }}
     {%- endfor %}
 ),
@@ -55,16 +55,22 @@ final as (
         current_period_start,
         cast(months_to_date as integer) as months_to_date,
         {%- for which in ['current', 'previous'] %}
-        cast(sum(case when which_period = '{{ which }}' and month_rank_ascending = 1 then opening_mrr end)
-            as decimal(18, 2)) as {{ which }}_opening_mrr,
+        cast(
+            sum(case when which_period = '{{ which }}' and month_rank_ascending = 1 then opening_mrr end)
+            as decimal(18, 2)
+        ) as {{ which }}_opening_mrr,
         {%- for measure in measures %}
-        cast(sum(case when which_period = '{{ which }}' then {{ measure }} else 0 end) as decimal(18, 2))
-            as {{ which }}_{{ measure }},
+        cast(
+            sum(case when which_period = '{{ which }}' then {{ measure }} else 0 end) as decimal(18, 2)
+        ) as {{ which }}_{{ measure }},
         {%- endfor %}
-        cast(sum(case when which_period = '{{ which }}' and month_rank_descending = 1 then closing_mrr end)
-            as decimal(18, 2)) as {{ which }}_closing_mrr,
-        cast(sum(case when which_period = '{{ which }}' then net_new_mrr else 0 end) as decimal(18, 2))
-            as {{ which }}_net_new_mrr,
+        cast(
+            sum(case when which_period = '{{ which }}' and month_rank_descending = 1 then closing_mrr end)
+            as decimal(18, 2)
+        ) as {{ which }}_closing_mrr,
+        cast(
+            sum(case when which_period = '{{ which }}' then net_new_mrr else 0 end) as decimal(18, 2)
+        ) as {{ which }}_net_new_mrr,
         {%- endfor %}
         cast(
             sum(case when which_period = 'current' then net_new_mrr else 0 end)
