@@ -1,0 +1,51 @@
+-- Account-months whose MRR changed after it was first reported (snapshots/mrr_as_reported.sql):
+-- the first reported figure, the figure now, by how much and as of when it changed.
+
+with reported_versions as (
+    select * from {{ ref('mrr_as_reported') }}
+),
+
+ranked_versions as (
+    select
+        month,
+        account_id,
+        mrr,
+        dbt_valid_from,
+        dbt_valid_to,
+        row_number() over (partition by account_month_key order by dbt_valid_from asc) as version_number,
+        row_number() over (partition by account_month_key order by dbt_valid_from desc) as recency_rank,
+        count(*) over (partition by account_month_key) as version_count
+    from reported_versions
+),
+
+first_and_latest as (
+    select
+        month,
+        account_id,
+        max(case when version_number = 1 then mrr end) as first_reported_mrr,
+        max(case when version_number = 1 then dbt_valid_from end) as first_reported_as_of,
+        max(case when recency_rank = 1 and dbt_valid_to is null then mrr end) as current_mrr,
+        max(case when recency_rank = 1 then coalesce(dbt_valid_to, dbt_valid_from) end) as last_changed_as_of,
+        max(version_count) as version_count,
+        max(case when recency_rank = 1 and dbt_valid_to is not null then 1 else 0 end) as is_withdrawn
+    from ranked_versions
+    group by
+        month,
+        account_id
+),
+
+final as (
+    select
+        month,
+        account_id,
+        cast(first_reported_mrr as decimal(18, 2)) as first_reported_mrr,
+        cast(first_reported_as_of as date) as first_reported_as_of,
+        cast(coalesce(current_mrr, 0) as decimal(18, 2)) as current_mrr,
+        cast(coalesce(current_mrr, 0) - first_reported_mrr as decimal(18, 2)) as mrr_restated_by,
+        cast(last_changed_as_of as date) as restated_as_of,
+        cast(version_count as integer) as reported_versions
+    from first_and_latest
+    where version_count > 1 or is_withdrawn = 1
+)
+
+select * from final
