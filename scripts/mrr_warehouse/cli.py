@@ -1,0 +1,145 @@
+"""The `mrr` command. Subcommands only parse their arguments and delegate to the modules that do the work.
+
+Adding a subcommand: write `register(subparsers) -> argparse.ArgumentParser` next to the code it runs
+(add_parser, add_argument..., then `set_defaults(func=handler)` with `handler(args) -> exit code`),
+and add it to SUBCOMMANDS below. Errors the user can fix are MrrError subclasses: they are caught once,
+here, and printed one line per problem as `mrr: error: ...` on stderr, with the error's exit code (2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mrr_warehouse.build import build
+from mrr_warehouse.errors import MrrError, UsageError
+from mrr_warehouse.inputs import load_inputs
+from mrr_warehouse.project import default_data_dir, default_database
+from mrr_warehouse.report import DEFAULT_MONTHS, bridge_report
+
+Registrar = Callable[[Any], argparse.ArgumentParser]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _configure_logging()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except MrrError as error:
+        for line in str(error).splitlines() or [type(error).__name__]:
+            print(f"mrr: error: {line}", file=sys.stderr)
+        return error.exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mrr", description="Build and inspect the MRR warehouse.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for register in SUBCOMMANDS:
+        register(subparsers)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------------
+# build / load / report
+# ---------------------------------------------------------------------------------------------------
+
+
+def register_build(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "build", help="load the raw files, run dbt build, publish the warehouse and print the bridge",
+        description="Load the raw files into a fresh DuckDB file, run `dbt build` (models, unit and data tests) "
+        "and replace the published file only if everything passed.")
+    _add_data_argument(parser)
+    _add_database_argument(parser)
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="snapshot date of the last month (default: today)")
+    parser.add_argument("--full-refresh", action="store_true", help="pass --full-refresh to dbt build")
+    parser.set_defaults(func=_run_build)
+    return parser
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    published = build(args.data, parse_as_of(args.as_of), args.database, args.full_refresh)
+    print(f"published {published}")
+    print(bridge_report(published))
+    return 0
+
+
+def register_load(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "load", help="only load the raw files into the database (then plain `dbt build` works)",
+        description="Check the raw files against the source contract and load them into the `raw` schema.")
+    _add_data_argument(parser)
+    _add_database_argument(parser)
+    parser.set_defaults(func=_run_load)
+    return parser
+
+
+def _run_load(args: argparse.Namespace) -> int:
+    counts = load_inputs(args.data, args.database)
+    print(f"loaded {sum(counts.values()):,} rows in {len(counts)} tables from {args.data} into {args.database}")
+    return 0
+
+
+def register_report(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("report", help="print the last months of the MRR bridge")
+    _add_database_argument(parser)
+    parser.add_argument("--months", type=int, default=DEFAULT_MONTHS,
+                        help="how many months, most recent last (default: %(default)s)")
+    parser.set_defaults(func=_run_report)
+    return parser
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    print(bridge_report(args.database, args.months))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------------
+# Shared arguments and parsing
+# ---------------------------------------------------------------------------------------------------
+
+
+def _add_data_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=default_data_dir(), metavar="DIR",
+                        help="folder with one CSV or Parquet file per raw table (default: %(default)s)")
+
+
+def _add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database", type=Path, default=default_database(), metavar="PATH",
+                        help="DuckDB file (default: %(default)s)")
+
+
+def parse_as_of(text: str | None) -> date | None:
+    """--as-of as a date; None when not given. Only YYYY-MM-DD is accepted."""
+    if text is None:
+        return None
+    try:
+        if ISO_DATE.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise UsageError(f"--as-of must be a date YYYY-MM-DD, got {text!r}")
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is at the time (so output captured by tests lands in the right place)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"mrr: {record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
+
+
+def _configure_logging() -> None:
+    logger = logging.getLogger("mrr_warehouse")
+    if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
+        logger.addHandler(_StderrHandler())
+    logger.setLevel(logging.INFO)
+
+
+SUBCOMMANDS: tuple[Registrar, ...] = (register_build, register_load, register_report)

@@ -1,0 +1,275 @@
+"""Find, check and load the raw files of the source contract into the `raw` schema of a DuckDB file.
+
+For each contract table, `<table>.csv` or `<table>.parquet` in the data folder becomes `raw.<table>`
+with every contract column as VARCHAR (contract order; trimmed, empty = NULL) plus `_row_number`, the
+1-based data row of the file. Casting and rejecting bad values is staging's job, in SQL.
+
+Everything the user can get wrong is gathered first (files, headers, Parquet schemas) and raised as
+one InputError listing every problem; rows are then read by DuckDB itself, never row by row in Python.
+Paths and values reach SQL only as parameters; identifiers are quoted.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from mrr_warehouse.contract import Contract, RawTable, load_contract
+from mrr_warehouse.errors import InputError, UsageError
+
+LOGGER = logging.getLogger(__name__)
+
+MANIFEST_TABLE = "_load_manifest"
+ROW_NUMBER_COLUMN = "_row_number"
+FORMATS = (".csv", ".parquet")
+# Every value: leading and trailing whitespace removed, then empty -> NULL. (A regular expression constant
+# keeps this fast: trim() with a character list costs twice as much on millions of rows.)
+TEXT_VALUE = r"nullif(regexp_replace({}, '^\s+|\s+$', '', 'g'), '')"
+HEADER_BYTE_LIMIT = 1 << 20
+READ_CSV = (
+    "read_csv($path, header = true, auto_detect = false, all_varchar = true, delim = ',', quote = '\"', "
+    "escape = '\"', columns = $columns, strict_mode = true, encoding = 'utf-8') with ordinality"
+)
+READ_PARQUET = "read_parquet($path, file_row_number = true)"
+# DuckDB errors that mean "this file cannot be read as declared", as opposed to a bug in our SQL.
+FILE_ERRORS = (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException)
+
+
+class _Problem(Exception):
+    """One or more problems with one file, each a full message line."""
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """How to read one contract table: the file (None = optional and absent) and one expression per column."""
+
+    table: RawTable
+    path: Path | None
+    reader: str = ""
+    expressions: tuple[str, ...] = ()
+    row_number: str = ""
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def load_inputs(data_dir: Path | str, database_path: Path | str, contract: Contract | None = None) -> dict[str, int]:
+    """Load every contract table from data_dir into `raw` of database_path; return rows loaded per table.
+
+    Raises InputError listing every problem. Nothing in the database changes when the files' headers or
+    schemas are wrong; when a file's body cannot be read the `raw` schema is dropped rather than left half-loaded.
+    """
+    contract = contract or load_contract()
+    with closing(duckdb.connect()) as scratch:
+        sources = plan_inputs(Path(data_dir), contract, scratch)
+    with closing(open_database(Path(database_path))) as connection:
+        return _load_all(connection, contract.schema, sources)
+
+
+def open_database(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the DuckDB file at path; UsageError when it cannot be opened (folder missing, locked...)."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except FILE_ERRORS as error:
+        raise UsageError(f"{path}: cannot open the database: {_reason(error)}") from error
+
+
+def plan_inputs(data_dir: Path, contract: Contract, connection: duckdb.DuckDBPyConnection) -> list[SourceFile]:
+    """Locate and inspect every contract table's file; raise InputError with all problems found."""
+    if not data_dir.is_dir():
+        raise InputError([f"{data_dir}: not a folder (expected one CSV or Parquet file per raw table)"])
+    sources, problems = [], []
+    for table in contract.tables:
+        try:
+            sources.append(_plan_table(data_dir, table, connection))
+        except _Problem as problem:
+            problems.extend(problem.problems)
+    if problems:
+        raise InputError(problems)
+    return sources
+
+
+# ---------------------------------------------------------------------------------------------------
+# Finding and inspecting files
+# ---------------------------------------------------------------------------------------------------
+
+
+def _expected(table: RawTable) -> str:
+    return f"expected columns: {', '.join(table.columns)}"
+
+
+def _plan_table(data_dir: Path, table: RawTable, connection: duckdb.DuckDBPyConnection) -> SourceFile:
+    path = _locate(data_dir, table)
+    if path is None:
+        return SourceFile(table=table, path=None)
+    if path.suffix.lower() == ".csv":
+        return _plan_csv(table, path)
+    return _plan_parquet(table, path, connection)
+
+
+def _locate(data_dir: Path, table: RawTable) -> Path | None:
+    named = sorted(path for path in data_dir.iterdir() if path.stem == table.name and path.is_file())
+    readable = [path for path in named if path.suffix.lower() in FORMATS]
+    if len(readable) > 1:
+        files = " and ".join(path.name for path in readable)
+        raise _Problem(f"{data_dir}: both {files} are present; keep one ({_expected(table)})")
+    if readable:
+        return readable[0]
+    if named:
+        raise _Problem(f"{named[0]}: not a CSV or Parquet file; give {table.name}.csv or {table.name}.parquet "
+                       f"({_expected(table)})")
+    if table.required:
+        raise _Problem(f"{data_dir / (table.name + '.csv')}: missing required file {table.name}.csv "
+                       f"(or {table.name}.parquet) ({_expected(table)})")
+    return None
+
+
+def _plan_csv(table: RawTable, path: Path) -> SourceFile:
+    header = _csv_header(table, path)
+    if len(header) == 1 < len(table.columns):
+        raise _Problem(f"{path}: the header is a single column {header[0]!r}: the file is not comma-separated "
+                       f"({_expected(table)})")
+    positions = _match_columns(table, path, header)
+    return SourceFile(
+        table=table,
+        path=path,
+        reader=READ_CSV,
+        expressions=tuple(quote_identifier(f"c{positions[column]}") for column in table.columns),
+        row_number="ordinality",
+        params={"columns": {f"c{index}": "VARCHAR" for index in range(len(header))}},
+    )
+
+
+def _csv_header(table: RawTable, path: Path) -> list[str]:
+    """The first line of the file as CSV fields (only that line is read here; DuckDB reads the rest)."""
+    try:
+        with path.open("rb") as handle:
+            first_line = handle.readline(HEADER_BYTE_LIMIT)
+        text = first_line.decode("utf-8-sig")
+    except OSError as error:
+        raise _Problem(f"{path}: cannot be read: {error.strerror} ({_expected(table)})") from error
+    except UnicodeDecodeError as error:
+        raise _Problem(f"{path}: not UTF-8 text, so not a CSV file this loader reads; save it as UTF-8 "
+                       f"({_expected(table)})") from error
+    if not text.strip():
+        raise _Problem(f"{path}: empty file or empty first line, no header row ({_expected(table)})")
+    if "\0" in text:
+        raise _Problem(f"{path}: binary content, not a CSV file ({_expected(table)})")
+    return next(csv.reader([text.rstrip("\r\n")]))
+
+
+def _plan_parquet(table: RawTable, path: Path, connection: duckdb.DuckDBPyConnection) -> SourceFile:
+    try:
+        schema = connection.execute(f"describe select * from {READ_PARQUET}", {"path": str(path)}).fetchall()
+    except FILE_ERRORS as error:
+        raise _Problem(f"{path}: not a readable Parquet file: {_reason(error)} ({_expected(table)})") from error
+    names = [str(row[0]) for row in schema if row[0] != "file_row_number"]
+    types = {str(row[0]): str(row[1]) for row in schema}
+    positions = _match_columns(table, path, names)
+    return SourceFile(
+        table=table,
+        path=path,
+        reader=READ_PARQUET,
+        expressions=tuple(_parquet_text(names[positions[column]], types[names[positions[column]]])
+                          for column in table.columns),
+        row_number="file_row_number + 1",
+    )
+
+
+def _parquet_text(name: str, type_name: str) -> str:
+    """A Parquet column as text: timestamps at midnight as YYYY-MM-DD, like dates; anything else cast."""
+    column = quote_identifier(name)
+    if type_name.startswith("TIMESTAMP") and "TIME ZONE" not in type_name:
+        return (f"case when {column} = date_trunc('day', {column}) then strftime({column}, '%Y-%m-%d') "
+                f"else cast({column} as varchar) end")
+    return f"cast({column} as varchar)"
+
+
+def _match_columns(table: RawTable, path: Path, names: list[str]) -> dict[str, int]:
+    """Contract column -> its position among the file's columns (names compared trimmed, case-insensitive).
+
+    A missing or repeated contract column is a problem; an unknown column is a warning and is dropped.
+    """
+    normalized = [name.strip().casefold() for name in names]
+    problems = [f"{path}: missing column '{column}' ({_expected(table)})"
+                for column in table.columns if column.casefold() not in normalized]
+    problems += [f"{path}: column '{column}' appears {normalized.count(column.casefold())} times ({_expected(table)})"
+                 for column in table.columns if normalized.count(column.casefold()) > 1]
+    if problems:
+        raise _Problem(*problems)
+    known = {column.casefold() for column in table.columns}
+    for name, key in zip(names, normalized, strict=True):
+        if key not in known:
+            LOGGER.warning("%s: ignoring unknown column '%s' (%s)", path, name, _expected(table))
+    return {column: normalized.index(column.casefold()) for column in table.columns}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------------
+
+
+def _load_all(connection: duckdb.DuckDBPyConnection, schema: str, sources: list[SourceFile]) -> dict[str, int]:
+    connection.execute("set preserve_insertion_order = true; set enable_progress_bar = false")
+    connection.execute(f"drop schema if exists {quote_identifier(schema)} cascade")
+    connection.execute(f"create schema {quote_identifier(schema)}")
+    counts, problems = {}, []
+    for source in sources:
+        try:
+            counts[source.table.name] = _load_table(connection, schema, source)
+        except FILE_ERRORS as error:
+            problems.append(f"{source.path}: {_reason(error)} ({_expected(source.table)})")
+    if problems:
+        connection.execute(f"drop schema {quote_identifier(schema)} cascade")
+        raise InputError(problems)
+    _write_manifest(connection, schema, sources, counts)
+    return counts
+
+
+def _load_table(connection: duckdb.DuckDBPyConnection, schema: str, source: SourceFile) -> int:
+    target = f"{quote_identifier(schema)}.{quote_identifier(source.table.name)}"
+    if source.path is None:
+        columns = [f"{quote_identifier(column)} varchar" for column in source.table.columns]
+        columns.append(f"{quote_identifier(ROW_NUMBER_COLUMN)} bigint")
+        connection.execute(f"create table {target} ({', '.join(columns)})")
+        return 0
+    select_list = [f"{TEXT_VALUE.format(expression)} as {quote_identifier(column)}"
+                   for column, expression in zip(source.table.columns, source.expressions, strict=True)]
+    select_list.append(f"cast({source.row_number} as bigint) as {quote_identifier(ROW_NUMBER_COLUMN)}")
+    params = {"path": str(source.path), **source.params}
+    connection.execute(f"create table {target} as select {', '.join(select_list)} from {source.reader}", params)
+    return _count(connection, target)
+
+
+def _count(connection: duckdb.DuckDBPyConnection, target: str) -> int:
+    row = connection.execute(f"select count(*) from {target}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _write_manifest(connection: duckdb.DuckDBPyConnection, schema: str, sources: Iterable[SourceFile],
+                    counts: dict[str, int]) -> None:
+    manifest = f"{quote_identifier(schema)}.{quote_identifier(MANIFEST_TABLE)}"
+    connection.execute(f"create table {manifest} (table_name varchar, file_path varchar, row_count bigint)")
+    rows = [(source.table.name, str(source.path.resolve()) if source.path else None, counts[source.table.name])
+            for source in sources]
+    connection.executemany(f"insert into {manifest} values (?, ?, ?)", rows)
+
+
+def _reason(error: Exception) -> str:
+    """DuckDB's reason in one line, without its advice, its parser options or the offending line's content."""
+    text = re.split(r"\n\s*(?:Possible|file = )", str(error))[0]
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("Original Line")]
+    return re.sub(r"^[A-Za-z ]+ Error: ", "", "; ".join(lines)) or type(error).__name__

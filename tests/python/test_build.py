@@ -1,0 +1,193 @@
+"""build.py: the warehouse is built in a temporary file and published atomically, only when dbt build succeeded.
+
+dbt is replaced by a fake invoke here (it writes to the file it is pointed at, as dbt would), except in the
+last test, which runs real dbt on a one-model project to check the handover of the DuckDB file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import pytest
+from contract_files import write_required, write_table
+from dbt.cli.main import dbtRunner
+
+from mrr_warehouse.build import DATABASE_ENV, build, check_result
+from mrr_warehouse.errors import BuildError, InputError
+from mrr_warehouse.project import PROJECT_DIR_ENV, project_root
+
+
+def _node(unique_id: str, status: str, message: str | None = None) -> SimpleNamespace:
+    return SimpleNamespace(node=SimpleNamespace(unique_id=unique_id), status=status, message=message)
+
+
+def _result(success: bool, *nodes: SimpleNamespace, exception: Exception | None = None) -> SimpleNamespace:
+    return SimpleNamespace(success=success, exception=exception, result=SimpleNamespace(results=list(nodes)))
+
+
+class FakeDbt:
+    """Stands in for dbtRunner.invoke: records the call, writes a marts table into the database it is given."""
+
+    def __init__(self, result: SimpleNamespace) -> None:
+        self.result = result
+        self.calls: list[dict] = []
+
+    def invoke(self, args: list[str]) -> SimpleNamespace:
+        database = Path(os.environ[DATABASE_ENV])
+        self.calls.append({"args": args, "database": database})
+        with duckdb.connect(str(database)) as connection:
+            connection.execute("create schema marts; create table marts.mrr_bridge_monthly as select 1 as built")
+        return self.result
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = write_required(tmp_path / "data")
+    write_table(folder, "billing_plans", [{"plan_id": "P1"}])
+    return folder
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    """A previously published warehouse: a real DuckDB file whose bytes the tests compare."""
+    target = tmp_path / "out" / "warehouse.duckdb"
+    target.parent.mkdir()
+    with duckdb.connect(str(target)) as connection:
+        connection.execute("create table previous as select 42 as answer")
+    return target
+
+
+def _install(monkeypatch: pytest.MonkeyPatch, result: SimpleNamespace) -> FakeDbt:
+    fake = FakeDbt(result)
+    monkeypatch.setattr(dbtRunner, "invoke", lambda runner, args, **kwargs: fake.invoke(args))
+    return fake
+
+
+def _leftovers(folder: Path, target: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path != target)
+
+
+def test_failed_dbt_build_leaves_the_published_file_byte_identical(monkeypatch, data_dir, published):
+    before = published.read_bytes()
+    fake = _install(monkeypatch, _result(False, _node("model.mrr_warehouse.fct_mrr", "error", "boom")))
+    with pytest.raises(BuildError, match=re.escape("model.mrr_warehouse.fct_mrr")):
+        build(data_dir, date(2026, 10, 31), published)
+    assert fake.calls[0]["database"] != published
+    assert fake.calls[0]["database"].parent.parent == published.parent
+    assert published.read_bytes() == before
+    assert _leftovers(published.parent, published) == []
+
+
+def test_bad_input_never_runs_dbt_and_leaves_the_published_file_byte_identical(monkeypatch, data_dir, published):
+    before = published.read_bytes()
+    fake = _install(monkeypatch, _result(True))
+    (data_dir / "crm_accounts.csv").unlink()
+    with pytest.raises(InputError, match="crm_accounts"):
+        build(data_dir, None, published)
+    assert fake.calls == []
+    assert published.read_bytes() == before
+    assert _leftovers(published.parent, published) == []
+
+
+def test_successful_build_replaces_the_published_file_with_the_new_one(monkeypatch, data_dir, published):
+    fake = _install(monkeypatch, _result(True, _node("model.mrr_warehouse.fct_mrr", "success")))
+    assert build(data_dir, date(2026, 10, 31), published, full_refresh=True) == published.resolve()
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute("select built from marts.mrr_bridge_monthly").fetchall() == [(1,)]
+        assert connection.execute("select plan_id from raw.billing_plans").fetchall() == [("P1",)]
+        tables = connection.execute("select table_name from information_schema.tables").fetchall()
+    assert ("previous",) not in tables
+    assert fake.calls[0]["database"].name == published.name  # dbt-duckdb names the catalog after the file
+    assert _leftovers(published.parent, published) == []
+
+
+def test_dbt_is_pointed_at_the_project_with_as_of_as_a_var_and_the_environment_is_restored(
+        monkeypatch, data_dir, published):
+    monkeypatch.setenv(DATABASE_ENV, "somewhere_else.duckdb")
+    fake = _install(monkeypatch, _result(True))
+    build(data_dir, date(2026, 10, 31), published, full_refresh=True)
+    args = fake.calls[0]["args"]
+    root = str(project_root())
+    assert args[0] == "build"
+    assert args[args.index("--project-dir") + 1] == root
+    assert args[args.index("--profiles-dir") + 1] == root
+    assert json.loads(args[args.index("--vars") + 1]) == {"as_of": "2026-10-31"}
+    assert "--full-refresh" in args
+    assert os.environ[DATABASE_ENV] == "somewhere_else.duckdb"
+
+
+def test_without_as_of_no_vars_are_passed(monkeypatch, data_dir, published):
+    fake = _install(monkeypatch, _result(True))
+    build(data_dir, None, published)
+    assert "--vars" not in fake.calls[0]["args"]
+    assert "--full-refresh" not in fake.calls[0]["args"]
+
+
+def test_build_error_names_every_failed_or_errored_node_and_only_those():
+    result = _result(False, _node("model.p.ok", "success"), _node("test.p.warned", "warn", "1 row"),
+                     _node("test.p.bridge_identity", "fail", "Got 3 results,\nconfigured to fail"),
+                     _node("model.p.broken", "error", "Binder Error"), _node("model.p.after", "skipped"))
+    with pytest.raises(BuildError) as raised:
+        check_result(result)
+    message = str(raised.value)
+    assert "test.p.bridge_identity (fail: Got 3 results, configured to fail)" in message
+    assert "model.p.broken (error: Binder Error)" in message
+    assert "model.p.ok" not in message
+    assert "test.p.warned" not in message
+    assert "\n" not in message
+
+
+def test_a_dbt_exception_without_node_results_is_a_build_error():
+    with pytest.raises(BuildError, match="Compilation Error in model x"):
+        check_result(SimpleNamespace(success=False, exception=RuntimeError("Compilation Error in model x"),
+                                     result=None))
+
+
+def test_warnings_alone_do_not_fail_the_build():
+    check_result(_result(True, _node("test.p.warned", "warn", "3 rows")))
+
+
+def test_real_dbt_build_publishes_a_closed_self_contained_file(tmp_path, monkeypatch, data_dir, published):
+    """dbt-duckdb keeps its DuckDB file open after invoke: build must close it before moving it into place."""
+    project = _one_model_project(tmp_path / "project")
+    monkeypatch.setenv(PROJECT_DIR_ENV, str(project))
+    build(data_dir, date(2026, 10, 31), published)
+    assert not Path(f"{published}.wal").exists()
+    assert not [path for path in _open_files() if path.startswith(str(published.parent))]
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute("select plans, as_of from main_marts.summary").fetchall() == [(1, "2026-10-31")]
+    (project / "tests" / "plans_are_never_there.sql").write_text("select * from {{ ref('summary') }}\n")
+    before = published.read_bytes()
+    with pytest.raises(BuildError, match=re.escape("test.tiny.plans_are_never_there")):
+        build(data_dir, date(2026, 10, 31), published)
+    assert published.read_bytes() == before
+
+
+def _open_files() -> list[str]:
+    """Paths this process holds open (Linux); dbt-duckdb would otherwise keep the published file open."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to list open files")
+    return [str(link.readlink()) for link in Path("/proc/self/fd").iterdir() if link.exists()]
+
+
+def _one_model_project(folder: Path) -> Path:
+    """A dbt project with the real profile and raw contract and one model reading a raw table and the as_of var."""
+    (folder / "models" / "staging").mkdir(parents=True)
+    (folder / "tests").mkdir()
+    root = project_root()
+    shutil.copy(root / "profiles.yml", folder / "profiles.yml")
+    for sources in (root / "models" / "staging").glob("*sources.yml"):
+        shutil.copy(sources, folder / "models" / "staging" / sources.name)
+    (folder / "dbt_project.yml").write_text(
+        "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: mrr_warehouse\nseed-paths: []\n"
+        "models:\n  tiny:\n    +schema: marts\n    +materialized: table\n")
+    (folder / "models" / "summary.sql").write_text(
+        "select count(*) as plans, '{{ var(\"as_of\") }}' as as_of from {{ source('billing', 'billing_plans') }}\n")
+    return folder

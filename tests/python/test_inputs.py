@@ -1,0 +1,267 @@
+"""inputs.py: raw files are checked against the contract and loaded as text into `raw`, one row per file row."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from contract_files import CONTRACT, required_names, write_csv, write_required, write_table
+
+from mrr_warehouse.errors import InputError
+from mrr_warehouse.inputs import load_inputs
+
+PLAN_COLUMNS = CONTRACT.table("billing_plans").columns
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return write_required(tmp_path / "data")
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
+
+
+def _query(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def _problems(data_dir: Path, database: Path) -> list[str]:
+    with pytest.raises(InputError) as raised:
+        load_inputs(data_dir, database)
+    return raised.value.problems
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+
+def test_every_contract_column_is_varchar_in_contract_order_then_row_number(data_dir, database):
+    load_inputs(data_dir, database)
+    for table in CONTRACT.tables:
+        described = _query(database, f"describe raw.{table.name}")
+        assert [(row[0], row[1]) for row in described] == [
+            *[(column, "VARCHAR") for column in table.columns], ("_row_number", "BIGINT")]
+
+
+def test_csv_columns_are_matched_by_name_not_position(data_dir, database):
+    shuffled = list(reversed(PLAN_COLUMNS))
+    write_table(data_dir, "billing_plans", [{"plan_id": "P1", "unit_amount": "10.50", "currency": "EUR"}], shuffled)
+    load_inputs(data_dir, database)
+    assert _query(database, "select plan_id, unit_amount, currency from raw.billing_plans") == [("P1", "10.50", "EUR")]
+
+
+def test_header_names_are_matched_trimmed_and_case_insensitively(data_dir, database):
+    header = [f"  {column.upper()} " for column in PLAN_COLUMNS]
+    write_csv(data_dir / "billing_plans.csv", header, [["P1", *[""] * (len(header) - 1)]])
+    load_inputs(data_dir, database)
+    assert _query(database, "select plan_id from raw.billing_plans") == [("P1",)]
+
+
+def test_row_number_is_the_one_based_data_row_of_the_file(data_dir, database):
+    rows = [{"plan_id": "P1"}, {"plan_id": "P2", "plan_name": "two\nlines, quoted"}, {"plan_id": "P3"}]
+    write_table(data_dir, "billing_plans", rows)
+    load_inputs(data_dir, database)
+    assert _query(database, "select _row_number, plan_id, plan_name from raw.billing_plans order by _row_number") == [
+        (1, "P1", None), (2, "P2", "two\nlines, quoted"), (3, "P3", None)]
+
+
+def test_row_number_follows_file_order_on_a_large_multithreaded_read(data_dir, database, tmp_path):
+    header = ", ".join(f"'' as {column}" for column in PLAN_COLUMNS[1:])
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select cast(i as varchar) as plan_id, {header} from range(1, 300001) as t(i) order by i) "
+            "to ? (header)", [str(data_dir / "billing_plans.csv")])
+    load_inputs(data_dir, database)
+    assert _query(database, "select count(*), count(*) filter (where _row_number <> cast(plan_id as bigint)) "
+                            "from raw.billing_plans") == [(300000, 0)]
+
+
+def test_values_are_trimmed_and_blank_values_become_null(data_dir, database):
+    (data_dir / "billing_plans.csv").write_text(
+        ",".join(PLAN_COLUMNS) + "\n" + '  P1 ,"",   ,"\t x\t",,,"  ",\n', encoding="utf-8")
+    load_inputs(data_dir, database)
+    assert _query(database, "select plan_id, product_id, product_name, plan_name, billing_interval, unit_amount "
+                            "from raw.billing_plans") == [("P1", None, None, "x", None, None)]
+
+
+def test_utf8_byte_order_mark_is_not_part_of_the_first_column_name(data_dir, database):
+    (data_dir / "billing_plans.csv").write_bytes(("\ufeff" + ",".join(PLAN_COLUMNS) + "\nP1" + "," * 7 + "\n")
+                                                 .encode("utf-8"))
+    load_inputs(data_dir, database)
+    assert _query(database, "select plan_id from raw.billing_plans") == [("P1",)]
+
+
+def test_parquet_columns_become_text_with_dates_as_iso_days(data_dir, database):
+    (data_dir / "billing_subscriptions.csv").unlink()
+    table = pa.table({
+        "subscription_id": pa.array([1, 2], pa.int64()),
+        "customer_id": pa.array([" C1 ", ""]),
+        "created_at": pa.array([date(2024, 3, 1), date(2024, 12, 31)], pa.date32()),
+        "trial_end": pa.array([datetime(2024, 3, 15), datetime(2024, 3, 15, 10, 30)], pa.timestamp("us")),
+        "canceled_at": pa.array([None, None], pa.date32()),
+        "ended_at": pa.array([Decimal("1.50"), None], pa.decimal128(10, 2)),
+        "status": pa.array(["active", None]),
+    })
+    pq.write_table(table, data_dir / "billing_subscriptions.parquet")
+    load_inputs(data_dir, database)
+    assert _query(database, "select * from raw.billing_subscriptions order by _row_number") == [
+        ("1", "C1", "2024-03-01", "2024-03-15", None, "1.50", "active", 1),
+        ("2", None, "2024-12-31", "2024-03-15 10:30:00", None, None, None, 2),
+    ]
+
+
+def test_missing_optional_file_is_an_empty_table_with_every_column(data_dir, database):
+    load_inputs(data_dir, database)
+    assert _query(database, "select count(*) from raw.crm_contracts") == [(0,)]
+    assert [row[0] for row in _query(database, "describe raw.crm_contracts")] == [
+        *CONTRACT.table("crm_contracts").columns, "_row_number"]
+
+
+def test_manifest_records_each_table_file_and_row_count(data_dir, database):
+    write_table(data_dir, "billing_plans", [{"plan_id": "P1"}, {"plan_id": "P2"}])
+    counts = load_inputs(data_dir, database)
+    manifest = {row[0]: row[1:] for row in _query(database, "select * from raw._load_manifest")}
+    assert set(manifest) == set(CONTRACT.names)
+    assert manifest["billing_plans"] == (str((data_dir / "billing_plans.csv").resolve()), 2)
+    assert manifest["crm_contracts"] == (None, 0)
+    assert counts["billing_plans"] == 2
+
+
+def test_reloading_replaces_the_previous_raw_tables(data_dir, database):
+    write_table(data_dir, "billing_plans", [{"plan_id": "P1"}, {"plan_id": "P2"}])
+    load_inputs(data_dir, database)
+    write_table(data_dir, "billing_plans", [{"plan_id": "P9"}])
+    load_inputs(data_dir, database)
+    assert _query(database, "select plan_id from raw.billing_plans") == [("P9",)]
+
+
+def test_paths_with_quotes_and_semicolons_are_data_not_sql(tmp_path):
+    odd = tmp_path / "it's \"odd\"; drop table x; --"
+    write_required(odd / "data'; select 1; --")
+    write_table(odd / "data'; select 1; --", "billing_plans", [{"plan_id": "O'Brien; --"}])
+    database = odd / "db'\"; --.duckdb"
+    load_inputs(odd / "data'; select 1; --", database)
+    assert _query(database, "select plan_id from raw.billing_plans") == [("O'Brien; --",)]
+
+
+# ------------------------------------------------------------------------------------------ problems
+
+
+def test_extra_column_is_a_warning_and_is_dropped(data_dir, database, caplog):
+    write_table(data_dir, "billing_plans", [{"plan_id": "P1", "notes": "x"}], [*PLAN_COLUMNS, "notes"])
+    with caplog.at_level(logging.WARNING, logger="mrr_warehouse"):
+        load_inputs(data_dir, database)
+    assert any("billing_plans.csv" in message and "'notes'" in message for message in caplog.messages)
+    assert "notes" not in [row[0] for row in _query(database, "describe raw.billing_plans")]
+
+
+def test_missing_required_file_names_the_file_and_expected_columns(data_dir, database):
+    (data_dir / "crm_accounts.csv").unlink()
+    [problem] = _problems(data_dir, database)
+    assert "crm_accounts.csv" in problem
+    assert "missing required file" in problem
+    assert ", ".join(CONTRACT.table("crm_accounts").columns) in problem
+
+
+def test_missing_column_names_file_column_and_expected_columns(data_dir, database):
+    write_table(data_dir, "billing_plans", [], [column for column in PLAN_COLUMNS if column != "currency"])
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv" in problem
+    assert "missing column 'currency'" in problem
+    assert ", ".join(PLAN_COLUMNS) in problem
+
+
+def test_every_problem_is_listed_at_once_and_nothing_is_written(tmp_path, database):
+    data_dir = tmp_path / "empty"
+    data_dir.mkdir()
+    write_table(data_dir, "crm_contracts", [], ["contract_id", "account_id"])
+    problems = _problems(data_dir, database)
+    assert len(problems) == len(required_names()) + len(CONTRACT.table("crm_contracts").columns) - 2
+    assert all(any(name in problem for problem in problems) for name in required_names())
+    assert not database.exists()
+
+
+def test_problems_in_headers_leave_a_previous_load_untouched(data_dir, database):
+    write_table(data_dir, "billing_plans", [{"plan_id": "P1"}])
+    load_inputs(data_dir, database)
+    (data_dir / "crm_accounts.csv").unlink()
+    _problems(data_dir, database)
+    assert _query(database, "select plan_id from raw.billing_plans") == [("P1",)]
+
+
+def test_csv_and_parquet_for_one_table_is_an_error(data_dir, database):
+    pq.write_table(pa.table({"plan_id": ["P1"]}), data_dir / "billing_plans.parquet")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv and billing_plans.parquet" in problem
+
+
+def test_a_table_file_in_another_format_is_an_error(data_dir, database):
+    (data_dir / "crm_accounts.csv").rename(data_dir / "crm_accounts.xlsx")
+    [problem] = _problems(data_dir, database)
+    assert "crm_accounts.xlsx" in problem
+    assert "not a CSV or Parquet file" in problem
+
+
+def test_empty_file_without_header_is_an_error(data_dir, database):
+    (data_dir / "crm_accounts.csv").write_bytes(b"")
+    [problem] = _problems(data_dir, database)
+    assert "crm_accounts.csv" in problem
+    assert "no header" in problem
+
+
+def test_header_in_another_encoding_is_an_error(data_dir, database):
+    write_csv(data_dir / "billing_plans.csv", ["plan_íd", *PLAN_COLUMNS[1:]], encoding="latin-1")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv" in problem
+    assert "UTF-8" in problem
+
+
+def test_rows_in_another_encoding_are_an_error_naming_the_file_and_line(data_dir, database):
+    write_csv(data_dir / "billing_plans.csv", PLAN_COLUMNS, [["P1", "Café", *[""] * 6]], encoding="latin-1")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv" in problem
+    assert "Line: 2" in problem
+    assert "utf-8" in problem.lower()
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_an_error(data_dir, database):
+    (data_dir / "billing_plans.csv").write_text(",".join(PLAN_COLUMNS) + "\nP1,x\n", encoding="utf-8")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv" in problem
+    assert "Line: 2" in problem
+    assert "\n" not in problem
+
+
+def test_semicolon_separated_file_is_reported_as_not_comma_separated(data_dir, database):
+    (data_dir / "billing_plans.csv").write_text(";".join(PLAN_COLUMNS) + "\nP1;;;;;;;\n", encoding="utf-8")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv" in problem
+    assert "not comma-separated" in problem
+    assert ", ".join(PLAN_COLUMNS) in problem
+
+
+def test_binary_file_named_csv_is_an_error(data_dir, database):
+    (data_dir / "billing_plans.csv").write_bytes(b"PK\x03\x04\x00\x00binary\x00\xff\xfe")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv" in problem
+
+
+def test_file_named_parquet_that_is_not_parquet_is_an_error(data_dir, database):
+    (data_dir / "billing_plans.csv").unlink()
+    (data_dir / "billing_plans.parquet").write_text("plan_id\nP1\n")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.parquet" in problem
+    assert "Parquet" in problem
+
+
+def test_data_folder_that_does_not_exist_is_an_error(tmp_path, database):
+    [problem] = _problems(tmp_path / "nowhere", database)
+    assert "nowhere" in problem
