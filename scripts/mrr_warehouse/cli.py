@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mrr_warehouse import generate
 from mrr_warehouse.build import build
 from mrr_warehouse.errors import MrrError, UsageError
 from mrr_warehouse.inputs import load_inputs
@@ -142,4 +143,4 @@ def _configure_logging() -> None:
     logger.setLevel(logging.INFO)
 
 
-SUBCOMMANDS: tuple[Registrar, ...] = (register_build, register_load, register_report)
+SUBCOMMANDS: tuple[Registrar, ...] = (register_build, register_load, register_report, generate.register)

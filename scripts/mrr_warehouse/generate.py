@@ -49,6 +49,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from mrr_warehouse.errors import MrrError
+
 # The raw contract: tables and their columns, in the order of the sources YAML (a pytest keeps
 # them equal).
 CONTRACT: dict[str, tuple[str, ...]] = {
@@ -106,7 +108,7 @@ BAD_ROW_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-class GenerateError(ValueError):
+class GenerateError(MrrError, ValueError):
     """A generate request the user can fix (bad argument, output folder in the way)."""
 
 
