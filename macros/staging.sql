@@ -77,3 +77,23 @@
                 || ''' is not a valid {{ parent_table }} row'
     end
 {%- endmacro %}
+
+{#- Each raw table and the model that judges its rows last (staging for its own values,
+    intermediate models for references to other tables): where rejected and accepted rows are counted. -#}
+{% macro checked_source_tables() -%}
+    {{ return([
+        ('crm_accounts', 'stg_crm__accounts'),
+        ('crm_contracts', 'int_crm_contracts_priced'),
+        ('crm_churn_reasons', 'int_crm_churn_reasons_validated'),
+        ('billing_customers', 'int_billing_customers_mapped_to_accounts'),
+        ('billing_plans', 'stg_billing__plans'),
+        ('billing_subscriptions', 'int_subscriptions_billable_windows'),
+        ('billing_subscription_items', 'int_subscription_items_priced'),
+        ('billing_discounts', 'int_subscription_discounts_validated'),
+        ('billing_invoices', 'int_billing_invoices_validated'),
+        ('billing_invoice_lines', 'int_billing_invoice_lines_validated'),
+        ('fx_rates', 'stg_finance__fx_rates'),
+        ('kpi_goals', 'stg_finance__kpi_goals'),
+        ('sales_marketing_spend', 'int_sales_marketing_spend_monthly'),
+    ]) }}
+{%- endmacro %}
