@@ -83,3 +83,17 @@
         ) as with_floors
     ) as with_ranks
 {%- endmacro %}
+
+{#- A double estimate of an amount in cents rounds to the right cent when it is far enough from a
+    half cent for its rounding error not to matter: doubles carry ~16 significant digits, so below
+    10^10 cents the error is under 10^-5 cent; 10^-4 of margin leaves room. -#}
+{% macro is_safe_to_round(estimated_cents) -%}
+    (
+        abs({{ estimated_cents }}) < 10000000000
+        and abs(abs({{ estimated_cents }} - trunc({{ estimated_cents }})) - 0.5) > 0.0001
+    )
+{%- endmacro %}
+
+{% macro cents_to_money(whole_cents) -%}
+    cast(cast({{ whole_cents }} as bigint) * cast(0.01 as decimal(3, 2)) as decimal(18, 2))
+{%- endmacro %}
