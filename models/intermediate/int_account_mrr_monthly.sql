@@ -91,8 +91,11 @@ exact_account_months as (
     select
         per_shared_denominator.month,
         per_shared_denominator.account_id,
-        {{ round_to_cents('sum(' ~ divide_exact('per_shared_denominator.mrr_numerator', 'per_shared_denominator.shared_denominator') ~ ')') }} as mrr,
-        {{ round_to_cents('sum(' ~ divide_exact('per_shared_denominator.fx_effect_numerator', 'per_shared_denominator.shared_denominator') ~ ')') }} as fx_effect
+        {%- set denominator = 'per_shared_denominator.shared_denominator' %}
+        {{ round_to_cents('sum(' ~ divide_exact('per_shared_denominator.mrr_numerator', denominator) ~ ')') }} as mrr,
+        {{ round_to_cents(
+            'sum(' ~ divide_exact('per_shared_denominator.fx_effect_numerator', denominator) ~ ')'
+        ) }} as fx_effect
     from per_shared_denominator
     inner join estimates_checked
         on per_shared_denominator.account_id = estimates_checked.account_id
