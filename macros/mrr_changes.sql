@@ -108,3 +108,19 @@ mrr_changes as (
     from with_fx
 )
 {%- endmacro %}
+
+{#- One row per non-zero movement from a wide changes relation: {movement_type: signed amount
+    expression}. Shared by the account and the product movement facts. -#}
+{% macro unpivot_movements(relation, key_columns, signed_amounts) -%}
+    {%- for movement_type, signed_amount in signed_amounts.items() %}
+    select
+        {%- for column in key_columns %}
+        {{ column }},
+        {%- endfor %}
+        '{{ movement_type }}' as movement_type,
+        {{ signed_amount }} as mrr_change
+    from {{ relation }}
+    where {{ signed_amount }} != 0
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -10,20 +10,13 @@ accounts as (
     select * from {{ ref('stg_crm__accounts') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_finance__fx_rates') }}
+currencies_with_rate as (
+    select * from {{ ref('int_currencies_with_rates') }}
 ),
 
 valid_accounts as (
     select account_id from accounts
     where rejection_reason is null
-),
-
-currencies_with_rate as (
-    select distinct currency from fx_rates
-    where rejection_reason is null
-    union
-    select {{ reporting_currency() }} as currency
 ),
 
 priced as (

@@ -15,8 +15,8 @@ plans as (
     select * from {{ ref('stg_billing__plans') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_finance__fx_rates') }}
+currencies_with_rate as (
+    select * from {{ ref('int_currencies_with_rates') }}
 ),
 
 valid_subscriptions as (
@@ -27,13 +27,6 @@ valid_subscriptions as (
 valid_plans as (
     select * from plans
     where rejection_reason is null
-),
-
-currencies_with_rate as (
-    select distinct currency from fx_rates
-    where rejection_reason is null
-    union
-    select {{ reporting_currency() }} as currency
 ),
 
 priced as (

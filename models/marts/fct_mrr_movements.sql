@@ -5,24 +5,14 @@ with account_changes as (
 ),
 
 movements as (
-    {%- set movement_columns = {
+    {{ unpivot_movements('account_changes', ['month', 'account_id'], {
         'new': 'new_mrr',
         'expansion': 'expansion_mrr',
         'reactivation': 'reactivation_mrr',
         'contraction': '-contraction_mrr',
         'churn': '-churn_mrr',
         'fx': 'fx_mrr',
-    } %}
-    {%- for movement_type, signed_amount in movement_columns.items() %}
-    select
-        month,
-        account_id,
-        '{{ movement_type }}' as movement_type,
-        {{ signed_amount }} as mrr_change
-    from account_changes
-    where {{ signed_amount }} != 0
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+    }) }}
 ),
 
 final as (

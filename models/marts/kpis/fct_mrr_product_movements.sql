@@ -7,7 +7,7 @@ with product_changes as (
 ),
 
 movements as (
-    {%- set movement_columns = {
+    {{ unpivot_movements('product_changes', ['month', 'account_id', 'product_id'], {
         'new': 'new_mrr',
         'reactivation': 'reactivation_mrr',
         'cross_sell': 'cross_sell_mrr',
@@ -16,18 +16,7 @@ movements as (
         'product_churn': '-product_churn_mrr',
         'churn': '-churn_mrr',
         'fx': 'fx_mrr',
-    } %}
-    {%- for movement_type, signed_amount in movement_columns.items() %}
-    select
-        month,
-        account_id,
-        product_id,
-        '{{ movement_type }}' as movement_type,
-        {{ signed_amount }} as mrr_change
-    from product_changes
-    where {{ signed_amount }} != 0
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+    }) }}
 ),
 
 final as (
