@@ -20,6 +20,7 @@ account_month_context as (
         month,
         account_id,
         count(distinct currency) as currency_count,
+        count(distinct customer_id) as billing_customer_count,
         sum(case when line_source = 'subscription_item' then 1 else 0 end) as subscription_count,
         sum(case when line_source = 'crm_contract' then 1 else 0 end) as contract_count,
         sum(line_count) as line_count
@@ -115,6 +116,7 @@ final as (
             exact_account_months.fx_effect, {{ cents_to_money('round(estimates_checked.fx_effect_cents)') }}
         ) as fx_effect,
         account_month_context.currency_count,
+        account_month_context.billing_customer_count,
         account_month_context.subscription_count,
         account_month_context.contract_count,
         account_month_context.line_count

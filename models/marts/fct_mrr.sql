@@ -15,6 +15,7 @@ final as (
         account_changes.closing_mrr = 0 as is_churn_month,
         account_changes.first_active_month,
         cast(coalesce(account_months.currency_count, 0) as integer) as currency_count,
+        cast(coalesce(account_months.billing_customer_count, 0) as integer) as billing_customer_count,
         cast(coalesce(account_months.subscription_count, 0) as integer) as subscription_count,
         cast(coalesce(account_months.contract_count, 0) as integer) as contract_count,
         cast(coalesce(account_months.line_count, 0) as integer) as line_count
