@@ -38,39 +38,45 @@ product_gross_in_group as (
         mrr_denominator
 ),
 
-product_exact as (
+product_local_mrr as (
+    -- The product's share of its pricing group's discounted local MRR, as a double: only a weight
+    -- for splitting the account's exact, rounded MRR below (decimals here could overflow).
     select
         product_gross_in_group.month,
         product_gross_in_group.account_id,
         coalesce(product_gross_in_group.product_id, '(none)') as product_id,
-        sum(
-            {{ safe_ratio(
-                'discounted_groups.discounted_mrr_numerator * product_gross_in_group.product_gross_numerator',
-                'discounted_groups.gross_mrr_numerator * discounted_groups.mrr_denominator'
-            ) }} * fx_rates_monthly.rate_to_reporting
-        ) as mrr_exact,
-        sum(
-            {{ safe_ratio(
-                'discounted_groups.discounted_mrr_numerator * product_gross_in_group.product_gross_numerator',
-                'discounted_groups.gross_mrr_numerator * discounted_groups.mrr_denominator'
-            ) }} * (
-                fx_rates_monthly.rate_to_reporting
-                - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
-            )
-        ) as fx_effect_exact
+        product_gross_in_group.currency,
+        cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
+        * {{ safe_ratio('product_gross_in_group.product_gross_numerator', 'discounted_groups.gross_mrr_numerator') }}
+        / discounted_groups.mrr_denominator as local_mrr
     from product_gross_in_group
     inner join discounted_groups
         on product_gross_in_group.pricing_group_id = discounted_groups.pricing_group_id
         and product_gross_in_group.month = discounted_groups.month
         and product_gross_in_group.currency = discounted_groups.currency
         and product_gross_in_group.mrr_denominator = discounted_groups.mrr_denominator
+),
+
+product_exact as (
+    select
+        product_local_mrr.month,
+        product_local_mrr.account_id,
+        product_local_mrr.product_id,
+        sum(product_local_mrr.local_mrr * fx_rates_monthly.rate_to_reporting) as mrr_exact,
+        sum(
+            product_local_mrr.local_mrr * (
+                fx_rates_monthly.rate_to_reporting
+                - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
+            )
+        ) as fx_effect_exact
+    from product_local_mrr
     inner join fx_rates_monthly
-        on product_gross_in_group.currency = fx_rates_monthly.currency
-        and product_gross_in_group.month = fx_rates_monthly.month
+        on product_local_mrr.currency = fx_rates_monthly.currency
+        and product_local_mrr.month = fx_rates_monthly.month
     group by
-        product_gross_in_group.month,
-        product_gross_in_group.account_id,
-        coalesce(product_gross_in_group.product_id, '(none)')
+        product_local_mrr.month,
+        product_local_mrr.account_id,
+        product_local_mrr.product_id
 ),
 
 with_account_totals as (
