@@ -59,7 +59,9 @@ classified as (
         account_closing_mrr,
         first_active_month,
         account_opening_mrr > 0 and account_closing_mrr > 0 as account_stays_active,
-        case when account_opening_mrr > 0 and account_closing_mrr > 0 then allocated else 0 end as fx_mrr
+        case
+            when account_opening_mrr > 0 and account_closing_mrr > 0 and account_fx_mrr != 0 then allocated else 0
+        end as fx_mrr
     from fx_allocated
 ),
 
