@@ -1,30 +1,45 @@
-"""Build the warehouse: load the raw files into a fresh DuckDB file, run `dbt build` on it, publish atomically.
+"""Build the warehouse: load the raw files into a staged DuckDB file, run `dbt build` on it, publish atomically.
 
-The new file is built in a temporary folder next to the target, under the target's own file name (dbt-duckdb
-names the catalog after the file name, and views keep that name). Only when every model and every
-error-level test passed is it moved onto the target with os.replace, so a failed build leaves the
-previously published file exactly as it was.
+The staged file lives in a work folder next to the target, under the target's own file name (dbt-duckdb
+names the catalog after the file name, and views keep that name). It starts as a byte copy of the published
+file, so the snapshot `mrr_as_reported` keeps its history and incremental models their rows (with
+--full-refresh: as an empty file); the loader then replaces its `raw` schema. Only when every model and every
+error-level test passed (and, with --strict, no row was rejected) is it moved onto the target with
+os.replace, so a failed build leaves the previously published file exactly as it was, and a reader holding
+the published file open (read-only) never blocks a build: the published file is only ever read and replaced.
+
+A build killed midway leaves its work folder behind; the next build of the same target removes it once the
+process named in its `owner.pid` is gone.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from mrr_warehouse.accounting import rejected_counts
 from mrr_warehouse.errors import BuildError, UsageError
+from mrr_warehouse.freshness import DEFAULT_STALE_AFTER_DAYS, check_stale_after_days, warn_if_stale
 from mrr_warehouse.inputs import load_inputs, open_database
 from mrr_warehouse.project import default_data_dir, default_database, project_root
 
 DATABASE_ENV = "MRR_DUCKDB_PATH"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 SHOWN_FAILURES = 10
+OWNER_FILE = "owner.pid"
+ABANDONED_UNOWNED_SECONDS = 3600
 
 
 def build(
@@ -32,24 +47,101 @@ def build(
     as_of: date | None = None,
     database_path: Path | str | None = None,
     full_refresh: bool = False,
+    *,
+    strict: bool = False,
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS,
 ) -> Path:
     """Load data_dir (default: seeds/) and build every model and test; publish onto database_path.
 
-    Returns the published path. Raises InputError (bad raw files) or BuildError (a node failed);
-    in both cases the file at database_path is left untouched.
+    The build starts from a byte copy of the published file (so snapshots keep their history and incremental
+    models their rows), or from an empty file with full_refresh. With strict, any rejected row fails the build.
+    Returns the published path. Raises InputError (bad raw files) or BuildError (a node failed, or rejected
+    rows under strict); in both cases the file at database_path is left untouched.
     """
     target = Path(database_path or default_database()).resolve()
     if not target.parent.is_dir():
         raise UsageError(f"{target}: the folder {target.parent} does not exist")
-    work_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    check_stale_after_days(stale_after_days)
+    remove_abandoned_work_dirs(target)
+    work_dir = _new_work_dir(target)
     try:
         staged = work_dir / target.name
+        _start_from_published(target, staged, full_refresh)
+        refuse_earlier_as_of(staged, as_of or date.today())
         load_inputs(Path(data_dir or default_data_dir()), staged)
+        warn_if_stale(staged, as_of or date.today(), stale_after_days)
         run_dbt(dbt_build_args(as_of, full_refresh), staged)
+        if strict:
+            refuse_rejected_rows(staged)
         publish(staged, target)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     return target
+
+
+# ---------------------------------------------------------------------------------------------------
+# The work folder: `.<target name>.building-XXXX` next to the target, owned by one build process
+# ---------------------------------------------------------------------------------------------------
+
+
+def _new_work_dir(target: Path) -> Path:
+    work_dir = Path(tempfile.mkdtemp(prefix=_work_dir_prefix(target), dir=target.parent))
+    (work_dir / OWNER_FILE).write_text(f"{socket.gethostname()} {os.getpid()}\n", encoding="utf-8")
+    return work_dir
+
+
+def _work_dir_prefix(target: Path) -> str:
+    return f".{target.name}.building-"
+
+
+def remove_abandoned_work_dirs(target: Path) -> list[Path]:
+    """Delete the work folders of builds of target that were killed (their owner process is gone); return them.
+
+    Only builds on this host are judged. A folder without an owner file is left alone for
+    ABANDONED_UNOWNED_SECONDS: its build may have just begun.
+    """
+    removed = []
+    for candidate in sorted(target.parent.glob(f"{glob.escape(_work_dir_prefix(target))}*")):
+        if candidate.is_dir() and _is_abandoned(candidate):
+            shutil.rmtree(candidate, ignore_errors=True)
+            removed.append(candidate)
+    return removed
+
+
+def _is_abandoned(work_dir: Path) -> bool:
+    try:
+        host, pid = (work_dir / OWNER_FILE).read_text(encoding="utf-8").split()
+        owner = int(pid)
+    except FileNotFoundError:
+        return time.time() - work_dir.stat().st_mtime > ABANDONED_UNOWNED_SECONDS
+    except (OSError, ValueError):
+        return False
+    return host == socket.gethostname() and not _process_is_alive(owner)
+
+
+def _process_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    return True
+
+
+def _start_from_published(target: Path, staged: Path, full_refresh: bool) -> None:
+    """Copy the published file's bytes to staged (never opening it for writing: readers may hold it open)."""
+    if full_refresh or not target.is_file():
+        return
+    try:
+        shutil.copyfile(target, staged)
+        duckdb.connect(str(staged), read_only=True).close()
+    except OSError as error:
+        raise BuildError(f"{target}: cannot copy the published warehouse to start from it: {error.strerror}; "
+                         "use --full-refresh to build from an empty file") from error
+    except duckdb.Error as error:
+        raise BuildError(f"{target}: not a DuckDB database this build can start from ({_one_line(str(error))}); "
+                         "use --full-refresh to build from an empty file") from error
 
 
 def dbt_build_args(as_of: date | None, full_refresh: bool) -> list[str]:
@@ -123,6 +215,38 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def refuse_earlier_as_of(staged: Path, as_of: date) -> None:
+    """History is dated by as_of: building an earlier as_of on top of it would withdraw every later month."""
+    reported = _latest_reported_as_of(staged)
+    if reported is not None and as_of < reported:
+        raise BuildError(
+            f"--as-of {as_of.isoformat()} is earlier than the published warehouse's {reported.isoformat()}; "
+            "use --full-refresh to rebuild its history from that date")
+
+
+def _latest_reported_as_of(staged: Path) -> date | None:
+    if not staged.exists():
+        return None
+    with closing(open_database(staged, read_only=True)) as connection:
+        has_snapshot = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'snapshots' and table_name = 'mrr_as_reported'").fetchone()[0]
+        if not has_snapshot:
+            return None
+        latest = connection.execute("select max(reported_as_of) from snapshots.mrr_as_reported").fetchone()[0]
+    return latest.date() if latest is not None else None
+
+
+def refuse_rejected_rows(staged: Path) -> None:
+    """--strict: raise BuildError naming every source table with rejected rows (checked before publishing)."""
+    with closing(open_database(staged, read_only=True)) as connection:
+        rejected = rejected_counts(connection, staged)
+    if rejected:
+        counts = ", ".join(f"{table} {count}" for table, count in rejected.items())
+        raise BuildError(f"--strict: {sum(rejected.values())} rejected rows ({counts}); "
+                         "see marts.rejected_rows; nothing was published")
 
 
 def publish(staged: Path, target: Path) -> None:

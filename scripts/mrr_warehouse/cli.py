@@ -17,9 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mrr_warehouse import generate
+from mrr_warehouse import bench, generate
+from mrr_warehouse.accounting import check_accounting
 from mrr_warehouse.build import build
-from mrr_warehouse.errors import MrrError, UsageError
+from mrr_warehouse.errors import AccountingError, MrrError, UsageError
+from mrr_warehouse.export import export_marts
+from mrr_warehouse.freshness import DEFAULT_STALE_AFTER_DAYS
 from mrr_warehouse.inputs import load_inputs
 from mrr_warehouse.project import default_data_dir, default_database
 from mrr_warehouse.report import DEFAULT_MONTHS, bridge_report
@@ -60,13 +63,21 @@ def register_build(subparsers: Any) -> argparse.ArgumentParser:
     _add_data_argument(parser)
     _add_database_argument(parser)
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="snapshot date of the last month (default: today)")
-    parser.add_argument("--full-refresh", action="store_true", help="pass --full-refresh to dbt build")
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="start from an empty file instead of a copy of the published one (drops the history "
+                        "of snapshots and incremental models) and pass --full-refresh to dbt build")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail the build, and publish nothing, when any input row is rejected")
+    parser.add_argument("--stale-after-days", type=int, default=DEFAULT_STALE_AFTER_DAYS, metavar="N",
+                        help="warn when the newest business date in the inputs is more than N days before as_of "
+                        "(default: %(default)s)")
     parser.set_defaults(func=_run_build)
     return parser
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    published = build(args.data, parse_as_of(args.as_of), args.database, args.full_refresh)
+    published = build(args.data, parse_as_of(args.as_of), args.database, args.full_refresh,
+                      strict=args.strict, stale_after_days=args.stale_after_days)
     print(f"published {published}")
     print(bridge_report(published))
     return 0
@@ -99,6 +110,47 @@ def register_report(subparsers: Any) -> argparse.ArgumentParser:
 
 def _run_report(args: argparse.Namespace) -> int:
     print(bridge_report(args.database, args.months))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------------
+# check / export
+# ---------------------------------------------------------------------------------------------------
+
+
+def register_check(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "check", help="prove every raw row was accepted, rejected or collapsed as an exact duplicate",
+        description="Print marts.source_row_accounting (per source table: raw = accepted + rejected + collapsed "
+        "exact duplicates) and compare its raw rows with the rows of raw.<table> in the same file. Exit code 0 "
+        "when every table balances. The warehouse is opened read-only.")
+    _add_database_argument(parser)
+    parser.set_defaults(func=_run_check)
+    return parser
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    table, problems = check_accounting(args.database)
+    print(table)
+    if problems:
+        raise AccountingError("\n".join(problems))
+    print("every raw row is accounted for")
+    return 0
+
+
+def register_export(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "export", help="write every mart as a Parquet file",
+        description="Write every table of schema marts to DIR/<table>.parquet. The warehouse is opened read-only.")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the Parquet files")
+    _add_database_argument(parser)
+    parser.set_defaults(func=_run_export)
+    return parser
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    files = export_marts(args.database, args.out)
+    print(f"wrote {len(files)} Parquet files to {args.out}")
     return 0
 
 
@@ -143,4 +195,5 @@ def _configure_logging() -> None:
     logger.setLevel(logging.INFO)
 
 
-SUBCOMMANDS: tuple[Registrar, ...] = (register_build, register_load, register_report, generate.register)
+SUBCOMMANDS: tuple[Registrar, ...] = (register_build, register_load, register_report, generate.register,
+                                       bench.register, register_check, register_export)

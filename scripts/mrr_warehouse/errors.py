@@ -26,3 +26,7 @@ class BuildError(MrrError):
 
 class UsageError(MrrError):
     """A bad argument (e.g. --as-of that is not a date) or a database that does not exist yet."""
+
+
+class AccountingError(MrrError):
+    """`mrr check`: some raw rows are not accounted for (raw != accepted + rejected + collapsed duplicates)."""

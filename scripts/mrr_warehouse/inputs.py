@@ -269,7 +269,7 @@ def _write_manifest(connection: duckdb.DuckDBPyConnection, schema: str, sources:
 
 
 def _reason(error: Exception) -> str:
-    """DuckDB's reason in one line, without its advice, its parser options or the offending line's content."""
-    text = re.split(r"\n\s*(?:Possible|file = )", str(error))[0]
+    """DuckDB's reason in one line, without its advice, its parser options, the offending line's content or our SQL."""
+    text = re.split(r"\n\s*(?:Possible|file = |LINE \d+:)", str(error))[0]
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("Original Line")]
     return re.sub(r"^[A-Za-z ]+ Error: ", "", "; ".join(lines)) or type(error).__name__

@@ -8,10 +8,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from mrr_warehouse.errors import UsageError
-from mrr_warehouse.inputs import open_database
+from mrr_warehouse.warehouse import fetch, open_warehouse
 
 BRIDGE = "marts.mrr_bridge_monthly"
 DEFAULT_MONTHS = 12
@@ -22,20 +20,9 @@ def bridge_report(database_path: Path | str, months: int = DEFAULT_MONTHS) -> st
     if months < 1:
         raise UsageError(f"--months must be at least 1, got {months}")
     path = Path(database_path)
-    if not path.is_file():
-        raise UsageError(f"{path}: no warehouse there yet; run `mrr build` first")
-    with closing(open_database(path, read_only=True)) as connection:
-        columns, rows = _last_months(connection, path, months)
-    return format_table(columns, rows)
-
-
-def _last_months(connection: duckdb.DuckDBPyConnection, path: Path, months: int) -> tuple[list[str], list[tuple]]:
-    try:
-        cursor = connection.execute(f"select * from {BRIDGE} order by month desc limit ?", [months])
-    except duckdb.CatalogException as error:
-        raise UsageError(f"{path}: has no {BRIDGE}; run `mrr build` first") from error
-    rows = cursor.fetchall()
-    return [column[0] for column in cursor.description], rows[::-1]
+    with closing(open_warehouse(path)) as connection:
+        columns, rows = fetch(connection, path, BRIDGE, f"select * from {BRIDGE} order by month desc limit ?", [months])
+    return format_table(columns, rows[::-1])
 
 
 def format_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

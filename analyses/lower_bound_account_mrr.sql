@@ -1,0 +1,380 @@
+-- Lower bound for `mrr bench`: the fastest single query we know for account-month MRR (README rules 1-7),
+-- in plain DuckDB SQL on the loaded `raw` schema (every column text, cast here). It is what the full
+-- `mrr build` is compared with: no validation, no rejected rows, no movements, no tests, just
+-- marts.fct_mrr's (month, account_id, mrr) rows with mrr > 0, to the cent, on clean data.
+--
+-- Not a dbt model (dbt compiles analyses, never runs them). Run it in a database loaded by `mrr load`:
+--     set variable as_of = date '2026-10-31';
+--     .read analyses/lower_bound_account_mrr.sql
+-- It writes table `lower_bound_account_mrr` (month, account_id, mrr).
+--
+-- Why it is fast: each line is expanded only over the months it counts in (unnest of an integer range per
+-- line, months as year * 12 + month - 1), never lines x all months, and aggregated once per pricing group and
+-- once per account. Money is estimated in doubles; the few account-months whose estimate lies near a half cent
+-- are recomputed with the models' exact decimal steps, so every cent matches marts.fct_mrr. Assumes every
+-- 12 x interval_count divides 332640 (interval counts 1-12, as generated).
+-- analyses/naive_account_mrr.sql is the same query with the month expansion done the naive way.
+
+create or replace table lower_bound_account_mrr as
+
+with customers as (
+    select
+        customer_id,
+        coalesce(account_id, customer_id) as account_id
+    from raw.billing_customers
+),
+
+subscriptions as (
+    select
+        raw_subscriptions.subscription_id,
+        customers.account_id,
+        greatest(
+            cast(raw_subscriptions.created_at as date), cast(raw_subscriptions.trial_end as date)
+        ) as billable_from,
+        cast(raw_subscriptions.ended_at as date) as billable_to
+    from raw.billing_subscriptions as raw_subscriptions
+    inner join customers
+        on raw_subscriptions.customer_id = customers.customer_id
+),
+
+plans as (
+    select
+        plan_id,
+        upper(currency) as currency,
+        cast(unit_amount as decimal(20, 6)) as unit_amount,
+        case lower(billing_interval)
+            when 'month' then 12
+            when 'year' then 1
+            when 'week' then 52
+            when 'day' then 365
+        end as factor_numerator,
+        12 * coalesce(cast(cast(interval_count as decimal(20, 6)) as bigint), 1) as mrr_denominator
+    from raw.billing_plans
+),
+
+item_lines as (
+    select
+        subscriptions.account_id,
+        items.subscription_id as pricing_group_id,
+        plans.currency,
+        plans.factor_numerator,
+        plans.mrr_denominator,
+        plans.unit_amount * coalesce(cast(items.quantity as decimal(20, 6)), 1) * plans.factor_numerator
+            as mrr_numerator,
+        greatest(cast(items.valid_from as date), subscriptions.billable_from) as line_from,
+        least(cast(items.valid_to as date), subscriptions.billable_to) as line_to
+    from raw.billing_subscription_items as items
+    inner join subscriptions
+        on items.subscription_id = subscriptions.subscription_id
+    inner join plans
+        on items.plan_id = plans.plan_id
+),
+
+contracts as (
+    select
+        account_id,
+        'contract:' || contract_id as pricing_group_id,
+        upper(currency) as currency,
+        case lower(billing_frequency)
+            when 'monthly' then 12
+            when 'quarterly' then 4
+            when 'semiannual' then 2
+            when 'annual' then 1
+        end as factor_numerator,
+        cast(amount_per_period as decimal(20, 6)) as amount_per_period,
+        cast(start_date as date) as line_from,
+        cast(end_date as date) as line_to
+    from raw.crm_contracts
+    where lower(status) != 'draft'
+),
+
+contract_lines as (
+    select
+        account_id,
+        pricing_group_id,
+        currency,
+        factor_numerator,
+        12 as mrr_denominator,
+        amount_per_period * factor_numerator as mrr_numerator,
+        line_from,
+        line_to
+    from contracts
+),
+
+all_lines as (
+    select * from item_lines
+    union all
+    select * from contract_lines
+),
+
+-- Rule 2: a line counts in the run of months from its start month to the month before its end month
+-- (through the as_of month when it ends after as_of).
+counted_lines as (
+    select
+        *,
+        case
+            when line_from <= getvariable('as_of')
+                then year(line_from) * 12 + month(line_from) - 1
+        end as first_month_index,
+        case
+            when line_to is null or line_to > getvariable('as_of')
+                then year(getvariable('as_of')) * 12 + month(getvariable('as_of')) - 1
+            else year(line_to) * 12 + month(line_to) - 2
+        end as last_month_index
+    from all_lines
+),
+
+line_months as (
+    select
+        account_id,
+        pricing_group_id,
+        currency,
+        factor_numerator,
+        mrr_denominator,
+        mrr_numerator,
+        unnest(range(first_month_index, last_month_index + 1)) as month_index
+    from counted_lines
+    where first_month_index <= last_month_index
+),
+
+group_months as (
+    select
+        month_index,
+        account_id,
+        pricing_group_id,
+        currency,
+        factor_numerator,
+        mrr_denominator,
+        sum(mrr_numerator) as gross_mrr_numerator
+    from line_months
+    group by
+        month_index,
+        account_id,
+        pricing_group_id,
+        currency,
+        factor_numerator,
+        mrr_denominator
+),
+
+-- The reporting calendar: from the first month any line counts through the as_of month.
+calendar as (
+    select
+        min(first_month_index) as first_month_index,
+        year(getvariable('as_of')) * 12 + month(getvariable('as_of')) - 1 as as_of_month_index
+    from counted_lines
+),
+
+-- Rule 4: a discount applies in the run of months its window covers (an open start: from the first month).
+discounts as (
+    select
+        subscription_id,
+        cast(percent_off as decimal(9, 4)) as percent_off,
+        cast(amount_off as decimal(20, 6)) as amount_off,
+        cast(valid_from as date) as valid_from,
+        cast(valid_to as date) as valid_to
+    from raw.billing_discounts
+),
+
+discount_windows as (
+    select
+        discounts.subscription_id,
+        discounts.percent_off,
+        discounts.amount_off,
+        case
+            when discounts.valid_from is null then calendar.first_month_index
+            when discounts.valid_from <= getvariable('as_of')
+                then year(discounts.valid_from) * 12 + month(discounts.valid_from) - 1
+        end as first_month_index,
+        case
+            when discounts.valid_to is null or discounts.valid_to > getvariable('as_of')
+                then calendar.as_of_month_index
+            else year(discounts.valid_to) * 12 + month(discounts.valid_to) - 2
+        end as last_month_index
+    from discounts
+    cross join calendar
+),
+
+discount_months as (
+    select
+        subscription_id,
+        percent_off,
+        amount_off,
+        unnest(range(first_month_index, last_month_index + 1)) as month_index
+    from discount_windows
+    where first_month_index <= last_month_index
+),
+
+subscription_discounts as (
+    select
+        month_index,
+        subscription_id,
+        -- DuckDB's lambda syntax is newer than sqlfluff's parser.
+        list_reduce(  -- noqa: PRS
+            list(cast(1 - coalesce(percent_off, 0) * 0.01 as decimal(38, 12))),
+            lambda a, b: cast(a * b as decimal(38, 12))
+        ) as percent_factor,
+        sum(amount_off) as amount_off_per_period
+    from discount_months
+    group by
+        month_index,
+        subscription_id
+),
+
+-- Rule 6: the latest rate dated on or before the month's snapshot, else the currency's first rate.
+reporting_months as (
+    select
+        month_index,
+        least(
+            last_day(make_date(cast(month_index // 12 as integer), cast(month_index % 12 + 1 as integer), 1)),
+            getvariable('as_of')
+        ) as snapshot_date
+    from (
+        select unnest(range(first_month_index, as_of_month_index + 1)) as month_index
+        from calendar
+    ) as month_indexes
+),
+
+rates as (
+    select
+        upper(currency) as currency,
+        cast(rate_date as date) as rate_date,
+        cast(rate_to_reporting as decimal(20, 10)) as rate_to_reporting
+    from raw.fx_rates
+    where upper(currency) != 'USD'
+),
+
+currency_months as (
+    select
+        reporting_months.month_index,
+        rates.currency,
+        coalesce(
+            arg_max(rates.rate_to_reporting, rates.rate_date) filter (
+                where rates.rate_date <= reporting_months.snapshot_date
+            ),
+            arg_min(rates.rate_to_reporting, rates.rate_date)
+        ) as rate_to_reporting
+    from reporting_months
+    cross join rates
+    group by
+        reporting_months.month_index,
+        rates.currency
+    union all
+    select
+        month_index,
+        'USD' as currency,
+        cast(1 as decimal(20, 10)) as rate_to_reporting
+    from reporting_months
+),
+
+-- Rules 4, 6 and 7, first in doubles: each pricing group's MRR (percent discounts, then amounts, never below
+-- zero, at the month's rate) in cents, added up per account.
+estimated_groups as (
+    select
+        group_months.month_index,
+        group_months.account_id,
+        case
+            when subscription_discounts.subscription_id is null then cast(group_months.gross_mrr_numerator as double)
+            else
+                greatest(
+                    cast(group_months.gross_mrr_numerator as double)
+                    * cast(coalesce(subscription_discounts.percent_factor, 1) as double)
+                    - cast(coalesce(subscription_discounts.amount_off_per_period, 0) as double)
+                    * group_months.factor_numerator,
+                    0
+                )
+        end * cast(currency_months.rate_to_reporting as double) * 100 / group_months.mrr_denominator as estimated_cents
+    from group_months
+    inner join currency_months
+        on group_months.currency = currency_months.currency
+        and group_months.month_index = currency_months.month_index
+    left join subscription_discounts
+        on group_months.pricing_group_id = subscription_discounts.subscription_id
+        and group_months.month_index = subscription_discounts.month_index
+),
+
+estimated_accounts as (
+    select
+        month_index,
+        account_id,
+        sum(estimated_cents) as estimated_cents
+    from estimated_groups
+    group by
+        month_index,
+        account_id
+),
+
+-- A double estimate rounds to the right cent unless it lies within 1/10,000 cent of a half cent (its error is
+-- far below that under 10^10 cents); only those account-months are computed exactly, below.
+unsafe_accounts as (
+    select
+        month_index,
+        account_id
+    from estimated_accounts
+    where not (estimated_cents < 10000000000 and abs(estimated_cents - trunc(estimated_cents) - 0.5) > 0.0001)
+),
+
+-- The models' exact decimal steps: discounted and converted numerators cut to 12 decimals...
+exact_groups as (
+    select
+        group_months.month_index,
+        group_months.account_id,
+        group_months.mrr_denominator,
+        cast(
+            greatest(
+                cast(
+                    group_months.gross_mrr_numerator * coalesce(subscription_discounts.percent_factor, 1)
+                    - coalesce(subscription_discounts.amount_off_per_period, 0) * group_months.factor_numerator
+                    as decimal(38, 12)
+                ),
+                0
+            ) * currency_months.rate_to_reporting as decimal(38, 12)
+        ) as mrr_numerator
+    from group_months
+    inner join unsafe_accounts
+        on group_months.account_id = unsafe_accounts.account_id
+        and group_months.month_index = unsafe_accounts.month_index
+    inner join currency_months
+        on group_months.currency = currency_months.currency
+        and group_months.month_index = currency_months.month_index
+    left join subscription_discounts
+        on group_months.pricing_group_id = subscription_discounts.subscription_id
+        and group_months.month_index = subscription_discounts.month_index
+),
+
+-- ...over the shared denominator 332640, added up, rounded half away from zero in integers: whole cents =
+-- (2u + d) // 2d with u the sum's unscaled value (12 decimals) and d = 332640 x 10^10.
+exact_accounts as (
+    select
+        month_index,
+        account_id,
+        cast(
+            (2 * cast(sum(mrr_numerator * (332640 // mrr_denominator)) * 1000000000000 as hugeint) + 3326400000000000)
+            // 6652800000000000 as bigint
+        ) as mrr_cents
+    from exact_groups
+    group by
+        month_index,
+        account_id
+),
+
+account_cents as (
+    select
+        estimated_accounts.month_index,
+        estimated_accounts.account_id,
+        coalesce(exact_accounts.mrr_cents, cast(round(estimated_accounts.estimated_cents) as bigint)) as mrr_cents
+    from estimated_accounts
+    left join exact_accounts
+        on estimated_accounts.account_id = exact_accounts.account_id
+        and estimated_accounts.month_index = exact_accounts.month_index
+),
+
+final as (
+    select
+        make_date(cast(month_index // 12 as integer), cast(month_index % 12 + 1 as integer), 1) as month,
+        account_id,
+        cast(mrr_cents * cast(0.01 as decimal(3, 2)) as decimal(18, 2)) as mrr
+    from account_cents
+    where mrr_cents > 0
+)
+
+select * from final

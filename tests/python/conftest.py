@@ -1,0 +1,53 @@
+"""Shared real build: the demo company, plus one account whose ids are SQL, from a folder whose name is SQL.
+
+Built once per test session (a build takes ~8 s) and only read afterwards: tests that change a warehouse
+work on a copy of it. Used by the tests of `mrr check`, `mrr export`, --strict, idempotency, hostile inputs
+and readers during builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from warehouse_builds import AS_OF, append_rows, copy_seeds, run_build
+
+HOSTILE_FOLDER = "it's; drop table x; --"
+HOSTILE_ACCOUNT = "'; drop table raw.crm_accounts; --"
+HOSTILE_CUSTOMER = 'cus_"; select 1; --'
+HOSTILE_SUBSCRIPTION = "sub_'); delete from raw.billing_plans; --"
+HOSTILE_ACCOUNT_MRR = 198  # 2 seats of plan_pro_m_usd (99.00 a month), from 2025-02 on, never ended
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    data: Path
+    database: Path
+
+
+def add_hostile_account(data: Path) -> None:
+    append_rows(data, "crm_accounts", [{
+        "account_id": HOSTILE_ACCOUNT, "account_name": "Robert'); drop table students; --", "segment": "smb",
+        "industry": "software", "region": "EMEA", "owner": "O'Brien", "created_at": "2025-01-15"}])
+    append_rows(data, "billing_customers", [{
+        "customer_id": HOSTILE_CUSTOMER, "account_id": HOSTILE_ACCOUNT, "customer_name": "Bobby Tables",
+        "email": "bobby@tables.example.com", "currency": "USD", "created_at": "2025-01-15"}])
+    append_rows(data, "billing_subscriptions", [{
+        "subscription_id": HOSTILE_SUBSCRIPTION, "customer_id": HOSTILE_CUSTOMER, "created_at": "2025-02-01",
+        "status": "active"}])
+    append_rows(data, "billing_subscription_items", [{
+        "subscription_item_id": "si_';--", "subscription_id": HOSTILE_SUBSCRIPTION, "plan_id": "plan_pro_m_usd",
+        "quantity": "2"}])
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The demo seeds + the hostile account, from `<tmp>/it's; drop table x; --/`, built at AS_OF into
+    `<tmp>/it's; drop table x; --.out/warehouse.duckdb` with --full-refresh. Read it, never write to it."""
+    root = tmp_path_factory.mktemp("demo")
+    data = copy_seeds(root / HOSTILE_FOLDER)
+    add_hostile_account(data)
+    database = root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb"
+    run_build(data, AS_OF, database, full_refresh=True)
+    return Warehouse(data=data, database=database)
