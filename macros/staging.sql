@@ -69,12 +69,12 @@
 
 {#- Rule 9 for references: a value that names no valid row of the parent table (unknown, or
     itself rejected, so rejections cascade). parent_key is the parent's key after a left join. -#}
-{% macro unknown_reference(child_column, parent_key, parent_table) -%}
+{% macro unknown_reference(child_column, parent_key, parent_table, problem=none) -%}
     case
         when {{ child_column }} is not null and {{ parent_key }} is null
             then '{{ child_column.split(".")[-1] }}: '''
                 || {{ child_column }}
-                || ''' is not a valid {{ parent_table }} row'
+                || ''' {{ problem or "is not a valid " ~ parent_table ~ " row" }}'
     end
 {%- endmacro %}
 

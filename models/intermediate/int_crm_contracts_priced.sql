@@ -43,10 +43,9 @@ priced as (
         coalesce(
             contracts.rejection_reason,
             {{ unknown_reference('contracts.account_id', 'valid_accounts.account_id', 'crm_accounts') }},
-            case
-                when currencies_with_rate.currency is null
-                    then 'currency: ''' || contracts.currency || ''' has no fx_rates row'
-            end
+            {{ unknown_reference(
+                'contracts.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
+            ) }}
         ) as rejection_reason
     from contracts
     left join valid_accounts

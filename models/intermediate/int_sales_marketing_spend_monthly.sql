@@ -10,7 +10,7 @@ fx_rates_monthly as (
 ),
 
 currencies_with_rate as (
-    select distinct currency from fx_rates_monthly
+    select * from {{ ref('int_currencies_with_rates') }}
 ),
 
 validated as (
@@ -25,10 +25,9 @@ validated as (
         spend.raw_row,
         coalesce(
             spend.rejection_reason,
-            case
-                when currencies_with_rate.currency is null
-                    then 'currency: ''' || spend.currency || ''' has no fx_rates row'
-            end
+            {{ unknown_reference(
+                'spend.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
+            ) }}
         ) as rejection_reason
     from spend
     left join currencies_with_rate

@@ -69,10 +69,9 @@ priced as (
                 'items.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
             ) }},
             {{ unknown_reference('items.plan_id', 'valid_plans.plan_id', 'billing_plans') }},
-            case
-                when currencies_with_rate.currency is null
-                    then 'currency: ''' || valid_plans.currency || ''' has no fx_rates row'
-            end
+            {{ unknown_reference(
+                'valid_plans.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
+            ) }}
         ) as rejection_reason
     from items
     left join valid_subscriptions
