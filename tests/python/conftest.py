@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
+from contract_files import write_required, write_table
 from warehouse_builds import AS_OF, append_rows, copy_seeds, run_build
 
 HOSTILE_FOLDER = "it's; drop table x; --"
@@ -51,3 +53,21 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     database = root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb"
     run_build(data, AS_OF, database, full_refresh=True)
     return Warehouse(data=data, database=database)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """The smallest raw folder the loader accepts: the required files, one plan."""
+    folder = write_required(tmp_path / "data")
+    write_table(folder, "billing_plans", [{"plan_id": "P1"}])
+    return folder
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    """A previously published warehouse: a real DuckDB file whose bytes the tests compare."""
+    target = tmp_path / "out" / "warehouse.duckdb"
+    target.parent.mkdir()
+    with duckdb.connect(str(target)) as connection:
+        connection.execute("create table previous as select 42 as answer")
+    return target

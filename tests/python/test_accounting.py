@@ -13,7 +13,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from contract_files import write_required, write_table
 from warehouse_builds import CONTRACT, count_rows, query
 
 from mrr_warehouse import build as build_module
@@ -116,20 +115,6 @@ class AccountingDbt:
                                    [(name, count, count) for name, count in rows])
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    folder = write_required(tmp_path / "data")
-    write_table(folder, "billing_plans", [{"plan_id": "P1"}])
-    return folder
-
-
-@pytest.fixture
-def published(tmp_path: Path) -> Path:
-    target = tmp_path / "out" / "warehouse.duckdb"
-    target.parent.mkdir()
-    with closing(duckdb.connect(str(target))) as connection:
-        connection.execute("create table previous as select 42 as answer")
-    return target
 
 
 def test_strict_build_with_rejected_rows_fails_and_publishes_nothing(monkeypatch, capsys, data_dir, published):

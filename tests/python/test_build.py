@@ -16,7 +16,6 @@ from types import SimpleNamespace
 
 import duckdb
 import pytest
-from contract_files import write_required, write_table
 from dbt.cli.main import dbtRunner
 
 from mrr_warehouse.build import DATABASE_ENV, build, check_result
@@ -47,21 +46,6 @@ class FakeDbt:
         return self.result
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    folder = write_required(tmp_path / "data")
-    write_table(folder, "billing_plans", [{"plan_id": "P1"}])
-    return folder
-
-
-@pytest.fixture
-def published(tmp_path: Path) -> Path:
-    """A previously published warehouse: a real DuckDB file whose bytes the tests compare."""
-    target = tmp_path / "out" / "warehouse.duckdb"
-    target.parent.mkdir()
-    with duckdb.connect(str(target)) as connection:
-        connection.execute("create table previous as select 42 as answer")
-    return target
 
 
 def _install(monkeypatch: pytest.MonkeyPatch, result: SimpleNamespace) -> FakeDbt:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from contract_files import write_required, write_table
 from warehouse_builds import (
     AS_OF,
     CANCELLED_SUBSCRIPTION,
@@ -137,13 +136,6 @@ def stand_in_dbt(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     seen: list[set[str]] = []
     monkeypatch.setattr(build_module, "run_dbt", lambda args, database: seen.append(_tables(database)))
     return seen
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    folder = write_required(tmp_path / "data")
-    write_table(folder, "billing_plans", [{"plan_id": "P1"}])
-    return folder
 
 
 @pytest.mark.parametrize("full_refresh", [False, True])
