@@ -5,17 +5,31 @@ with reported_versions as (
     select * from {{ ref('mrr_as_reported') }}
 ),
 
+changed_keys as (
+    -- Almost every account-month has one current version; only the others can be restatements.
+    select account_month_key
+    from reported_versions
+    group by account_month_key
+    having count(*) > 1 or count(dbt_valid_to) > 0
+),
+
 ranked_versions as (
     select
-        month,
-        account_id,
-        mrr,
-        dbt_valid_from,
-        dbt_valid_to,
-        row_number() over (partition by account_month_key order by dbt_valid_from asc) as version_number,
-        row_number() over (partition by account_month_key order by dbt_valid_from desc) as recency_rank,
-        count(*) over (partition by account_month_key) as version_count
+        reported_versions.month,
+        reported_versions.account_id,
+        reported_versions.mrr,
+        reported_versions.dbt_valid_from,
+        reported_versions.dbt_valid_to,
+        row_number() over (
+            partition by reported_versions.account_month_key order by reported_versions.dbt_valid_from asc
+        ) as version_number,
+        row_number() over (
+            partition by reported_versions.account_month_key order by reported_versions.dbt_valid_from desc
+        ) as recency_rank,
+        count(*) over (partition by reported_versions.account_month_key) as version_count
     from reported_versions
+    inner join changed_keys
+        on reported_versions.account_month_key = changed_keys.account_month_key
 ),
 
 first_and_latest as (
