@@ -5,18 +5,34 @@
       prev > 0, cur = 0: churn, amount = prev
       both > 0: fx = the exchange-rate effect, the rest (cur - prev - fx) is expansion when
                 positive, contraction when negative; so fx never shows as expansion.
-    Inputs are whole cents, so opening + movements = closing exactly. -#}
+    Inputs are whole cents, so opening + movements = closing exactly.
+    In an incremental model only the recomputed months are output, from their inputs and the month
+    before; the first active month is always taken from the account's whole history. -#}
 {% macro mrr_changes(account_months) -%}
-active_months as (
+first_active_months as (
     select
-        month,
         account_id,
-        mrr,
-        fx_effect,
-        min(month) over (partition by account_id) as first_active_month,
-        lead(month) over (partition by account_id order by month) as next_active_month
+        min(month) as first_active_month
     from {{ account_months }}
     where mrr > 0
+    group by account_id
+),
+
+active_months as (
+    select
+        recent_months.month,
+        recent_months.account_id,
+        recent_months.mrr,
+        recent_months.fx_effect,
+        first_active_months.first_active_month,
+        lead(recent_months.month) over (
+            partition by recent_months.account_id order by recent_months.month
+        ) as next_active_month
+    from {{ account_months }} as recent_months
+    inner join first_active_months
+        on recent_months.account_id = first_active_months.account_id
+    where recent_months.mrr > 0
+        and {{ in_recompute_window('recent_months.month', months_before=1) }}
 ),
 
 churn_months as (
@@ -106,6 +122,7 @@ mrr_changes as (
         cast(fx_mrr as decimal(18, 2)) as fx_mrr,
         first_active_month
     from with_fx
+    where {{ in_recompute_window('month') }}
 )
 {%- endmacro %}
 

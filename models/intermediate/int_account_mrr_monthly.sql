@@ -7,12 +7,16 @@
 -- Speed: a double estimate rounds correctly unless it lies within 1/10,000 of a cent of a half
 -- cent (or is beyond 100 million); only those few account-months take the exact decimal path.
 
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with discounted_groups as (
     select * from {{ ref('int_subscription_mrr_discounted') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 fx_rates_monthly as (
     select * from {{ ref('int_fx_rates_monthly') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 account_month_context as (

@@ -2,8 +2,11 @@
 -- gross MRR that month (ties: the smallest plan id), so a bridge can be sliced by plan with every
 -- account in exactly one slice. A CRM contract counts as the plan 'crm_contract'.
 
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with line_months as (
     select * from {{ ref('int_revenue_line_months') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 plan_mrr as (

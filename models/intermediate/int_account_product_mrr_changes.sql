@@ -7,12 +7,16 @@
 -- Per account and month: upsell + cross_sell - downgrade - product_churn = expansion - contraction
 -- of the account (which only ever shows the net), and the product fx adds up to the account fx.
 
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with product_months as (
     select * from {{ ref('int_account_product_mrr_monthly') }}
+    where {{ in_recompute_window('month', months_before=1) }}
 ),
 
 account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 product_pairs as (

@@ -3,20 +3,26 @@
 -- (rule 7), and the account's rounded MRR and fx effect are split over its products with
 -- largest-remainder cents, so products add up to the account to the cent.
 
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with line_months as (
     select * from {{ ref('int_revenue_line_months') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 discounted_groups as (
     select * from {{ ref('int_subscription_mrr_discounted') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 fx_rates_monthly as (
     select * from {{ ref('int_fx_rates_monthly') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 account_months as (
     select * from {{ ref('int_account_mrr_monthly') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 product_gross_in_group as (

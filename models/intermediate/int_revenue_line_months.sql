@@ -1,5 +1,8 @@
 -- Rule 2: each line expanded to exactly the months it counts in. The join is a range join on a
 -- calendar of a few hundred months, so the output grows with active line-months only.
+-- depends_on: {{ ref('int_mrr_recompute_window') }}
+
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
 with revenue_lines as (
     select * from {{ ref('int_revenue_lines') }}
@@ -28,6 +31,7 @@ final as (
     inner join reporting_months
         on reporting_months.month >= revenue_lines.first_counted_month
         and reporting_months.month <= revenue_lines.last_counted_month
+    where {{ in_recompute_window('reporting_months.month') }}
 )
 
 select * from final

@@ -4,6 +4,8 @@
 -- result never goes below zero. A CRM contract is a pricing group of its own with no discounts.
 -- Amounts stay over the group's mrr_denominator: local MRR = discounted_mrr_numerator / mrr_denominator.
 
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with line_months as (
     select * from {{ ref('int_revenue_line_months') }}
 ),
@@ -29,6 +31,7 @@ group_months as (
         sum(mrr_numerator) as gross_mrr_numerator,
         count(*) as line_count
     from line_months
+    where {{ in_recompute_window('month') }}
     group by
         month,
         account_id,
@@ -63,6 +66,7 @@ discount_months as (
     inner join reporting_months
         on reporting_months.month >= discount_windows.first_counted_month
         and reporting_months.month <= discount_windows.last_counted_month
+    where {{ in_recompute_window('reporting_months.month') }}
     group by
         reporting_months.month,
         discount_windows.subscription_id

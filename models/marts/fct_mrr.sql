@@ -1,9 +1,13 @@
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 account_months as (
     select * from {{ ref('int_account_mrr_monthly') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 final as (

@@ -1,7 +1,10 @@
 -- Account-level movements unpivoted from the monthly changes: one row per movement that is not zero.
 
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 movements as (

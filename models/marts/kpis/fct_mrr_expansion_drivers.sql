@@ -1,8 +1,11 @@
 -- Expansion and contraction of accounts active in both months, split into seat, price and plan
 -- changes that add up to the business change exactly (see int_account_mrr_change_drivers).
 
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with change_drivers as (
     select * from {{ ref('int_account_mrr_change_drivers') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 final as (

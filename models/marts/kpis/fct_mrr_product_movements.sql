@@ -2,8 +2,11 @@
 -- and month they add up to the account's movements: new, reactivation, churn and fx exactly;
 -- upsell + cross_sell - downgrade - product_churn = expansion - contraction (the account nets them).
 
+{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+
 with product_changes as (
     select * from {{ ref('int_account_product_mrr_changes') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 movements as (

@@ -1,0 +1,79 @@
+{#- Incremental month-grain models. A month's MRR depends only on the inputs that count in that
+    month (lines, discounts, rates, as_of), so a build that is not a full refresh recomputes the
+    months from int_mrr_recompute_window.recompute_from_month on and keeps the earlier ones.
+    Each such model filters its inputs with in_recompute_window() and is configured with
+      materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail'. -#}
+
+{#- The strategy: every stored month from recompute_from_month on is deleted, whether or not the new
+    rows still have it (so a month that lost all its rows is emptied), then the new rows go in. -#}
+{% macro get_incremental_replace_months_sql(arg_dict) -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where month >= {{ recompute_from_month() }};
+
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
+
+{#- `<month_column> >= first recomputed month` on an incremental run, `true` otherwise. A model that
+    compares a month with the one before reads its inputs from months_before months earlier. -#}
+{% macro in_recompute_window(month_column, months_before=0) -%}
+    {#- Unit tests have no `this`: they test the full computation unless they override is_incremental. -#}
+    {%- if this is not none and is_incremental() -%}
+        {{ month_column }} >= {{ recompute_from_month(months_before) }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The window is read as a literal date, so DuckDB can skip whole row groups of older months.
+    It is looked up in the graph rather than ref()'d: only incremental runs read it, and every
+    incremental model is downstream of int_revenue_line_months, which depends on the window. -#}
+{% macro recompute_from_month(months_before=0) -%}
+    {%- if not execute -%}
+        {{ calendar_start() }}
+    {%- else -%}
+        {%- set window = graph.nodes.values() | selectattr('name', 'equalto', 'int_mrr_recompute_window') | first -%}
+        {%- set relation = api.Relation.create(database=window.database, schema=window.schema, identifier=window.alias) -%}
+        {%- set first_month = run_query('select recompute_from_month from ' ~ relation).columns[0].values()[0] -%}
+        {%- set literal = "cast('" ~ first_month ~ "' as date)" -%}
+        {%- if months_before -%}
+            cast({{ dbt.dateadd('month', -months_before, literal) }} as date)
+        {%- else -%}
+            {{ literal }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A value that changes whenever any of the listed columns does (collisions are ignored: 64 bits). -#}
+{% macro row_fingerprint(columns) -%}
+    {{ return(adapter.dispatch('row_fingerprint', 'mrr_warehouse')(columns)) }}
+{%- endmacro %}
+
+{% macro default__row_fingerprint(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+        {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(parts)) }}
+{%- endmacro %}
+
+{% macro duckdb__row_fingerprint(columns) -%}
+    cast(hash({{ columns | join(', ') }}) as varchar)
+{%- endmacro %}
+
+{#- A change to the SQL of any incremental model invalidates every stored month: a new rule must not
+    apply to the recomputed months only. (dbt's graph has no macro bodies: after changing a macro
+    they use, build with --full-refresh.) -#}
+{% macro month_models_code_fingerprint() -%}
+    {%- set checksums = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+            {%- if node.resource_type == 'model' and node.config.materialized == 'incremental' -%}
+                {%- do checksums.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    '{{ local_md5(checksums | join(";")) }}'
+{%- endmacro %}
