@@ -19,7 +19,8 @@ test: $(STAMP)
 	$(SQLFLUFF) lint $(SQL_PATHS)
 	$(BIN)/ruff check scripts tests/python
 	mkdir -p $(dir $(TEST_DATABASE))
-	$(BIN)/mrr build --as-of $(TEST_AS_OF) --database $(TEST_DATABASE)
+	$(BIN)/mrr build --as-of $(TEST_AS_OF) --database $(TEST_DATABASE) --full-refresh
+	MRR_DUCKDB_PATH=$(TEST_DATABASE) $(BIN)/dbt test --select test_type:unit --project-dir . --profiles-dir .
 	MRR_TEST_DATABASE=$(TEST_DATABASE) MRR_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/pytest
 
 lint: $(STAMP)

@@ -40,29 +40,57 @@ plan_months as (
         mrr_denominator
 ),
 
+plan_month_pairs as (
+    -- Each plan month meets the month before by aggregation: its numerator as `current` in its own
+    -- month and as `previous` in the next (cheaper than a self full outer join).
+    select
+        month,
+        account_id,
+        plan_key,
+        currency,
+        mrr_denominator,
+        1 as in_current_month,
+        0 as in_previous_month,
+        gross_mrr_numerator as current_numerator,
+        0 as previous_numerator
+    from plan_months
+    union all
+    select
+        cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
+        account_id,
+        plan_key,
+        currency,
+        mrr_denominator,
+        0 as in_current_month,
+        1 as in_previous_month,
+        0 as current_numerator,
+        gross_mrr_numerator as previous_numerator
+    from plan_months
+),
+
 plan_pairs as (
     select
-        coalesce(current_month.month, cast({{ dbt.dateadd('month', 1, 'previous_month.month') }} as date)) as month,
-        coalesce(current_month.account_id, previous_month.account_id) as account_id,
-        coalesce(current_month.currency, previous_month.currency) as currency,
-        coalesce(current_month.mrr_denominator, previous_month.mrr_denominator) as mrr_denominator,
+        month,
+        account_id,
+        currency,
+        mrr_denominator,
         case
-            when current_month.plan_key is not null and previous_month.plan_key is not null
-                then current_month.gross_mrr_numerator - previous_month.gross_mrr_numerator
+            when max(in_current_month) = 1 and max(in_previous_month) = 1
+                then sum(current_numerator) - sum(previous_numerator)
             else 0
         end as seat_change_numerator,
         case
-            when previous_month.plan_key is null then current_month.gross_mrr_numerator
-            when current_month.plan_key is null then -previous_month.gross_mrr_numerator
+            when max(in_previous_month) = 0 then sum(current_numerator)
+            when max(in_current_month) = 0 then -sum(previous_numerator)
             else 0
         end as plan_change_numerator
-    from plan_months as current_month
-    full outer join plan_months as previous_month
-        on current_month.account_id = previous_month.account_id
-        and current_month.plan_key = previous_month.plan_key
-        and current_month.currency = previous_month.currency
-        and current_month.mrr_denominator = previous_month.mrr_denominator
-        and current_month.month = cast({{ dbt.dateadd('month', 1, 'previous_month.month') }} as date)
+    from plan_month_pairs
+    group by
+        month,
+        account_id,
+        plan_key,
+        currency,
+        mrr_denominator
 ),
 
 account_currency_changes as (

@@ -19,19 +19,41 @@ account_changes as (
     where {{ in_recompute_window('month') }}
 ),
 
+product_month_pairs as (
+    -- Each product month meets the month before by aggregation: its MRR closes its own month and
+    -- opens the next (cheaper than a self full outer join).
+    select
+        month,
+        account_id,
+        product_id,
+        0 as opening_mrr,
+        mrr as closing_mrr,
+        fx_effect_exact
+    from product_months
+    union all
+    select
+        cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
+        account_id,
+        product_id,
+        mrr as opening_mrr,
+        0 as closing_mrr,
+        0 as fx_effect_exact
+    from product_months
+),
+
 product_pairs as (
     select
-        coalesce(current_month.month, cast({{ dbt.dateadd('month', 1, 'previous_month.month') }} as date)) as month,
-        coalesce(current_month.account_id, previous_month.account_id) as account_id,
-        coalesce(current_month.product_id, previous_month.product_id) as product_id,
-        coalesce(previous_month.mrr, 0) as opening_mrr,
-        coalesce(current_month.mrr, 0) as closing_mrr,
-        coalesce(current_month.fx_effect_exact, 0) as fx_effect_exact
-    from product_months as current_month
-    full outer join product_months as previous_month
-        on current_month.account_id = previous_month.account_id
-        and current_month.product_id = previous_month.product_id
-        and current_month.month = cast({{ dbt.dateadd('month', 1, 'previous_month.month') }} as date)
+        month,
+        account_id,
+        product_id,
+        cast(sum(opening_mrr) as decimal(18, 2)) as opening_mrr,
+        cast(sum(closing_mrr) as decimal(18, 2)) as closing_mrr,
+        sum(fx_effect_exact) as fx_effect_exact
+    from product_month_pairs
+    group by
+        month,
+        account_id,
+        product_id
 ),
 
 with_account as (
