@@ -23,49 +23,50 @@ account_changes as (
     where {{ in_recompute_window('month') }}
 ),
 
-plan_months as (
+business_changes as (
+    -- Only these account-months get drivers (about one in seven), so only their lines are read.
     select
         month,
         account_id,
-        coalesce(plan_id, line_source || ':' || line_id) as plan_key,
-        currency,
-        mrr_denominator,
-        sum(mrr_numerator) as gross_mrr_numerator
-    from line_months
-    group by
-        month,
-        account_id,
-        coalesce(plan_id, line_source || ':' || line_id),
-        currency,
-        mrr_denominator
+        expansion_mrr - contraction_mrr as business_change
+    from account_changes
+    where opening_mrr > 0
+        and closing_mrr > 0
+        and expansion_mrr + contraction_mrr > 0
 ),
 
 plan_month_pairs as (
-    -- Each plan month meets the month before by aggregation: its numerator as `current` in its own
-    -- month and as `previous` in the next (cheaper than a self full outer join).
+    -- The lines of each changed account-month and of the month before, both filed under the
+    -- changed month, one side each.
     select
-        month,
-        account_id,
-        plan_key,
-        currency,
-        mrr_denominator,
+        business_changes.month,
+        business_changes.account_id,
+        coalesce(line_months.plan_id, line_months.line_source || ':' || line_months.line_id) as plan_key,
+        line_months.currency,
+        line_months.mrr_denominator,
         1 as in_current_month,
         0 as in_previous_month,
-        gross_mrr_numerator as current_numerator,
+        line_months.mrr_numerator as current_numerator,
         0 as previous_numerator
-    from plan_months
+    from business_changes
+    inner join line_months
+        on business_changes.account_id = line_months.account_id
+        and business_changes.month = line_months.month
     union all
     select
-        cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
-        account_id,
-        plan_key,
-        currency,
-        mrr_denominator,
+        business_changes.month,
+        business_changes.account_id,
+        coalesce(line_months.plan_id, line_months.line_source || ':' || line_months.line_id) as plan_key,
+        line_months.currency,
+        line_months.mrr_denominator,
         0 as in_current_month,
         1 as in_previous_month,
         0 as current_numerator,
-        gross_mrr_numerator as previous_numerator
-    from plan_months
+        line_months.mrr_numerator as previous_numerator
+    from business_changes
+    inner join line_months
+        on business_changes.account_id = line_months.account_id
+        and cast({{ dbt.dateadd('month', -1, 'business_changes.month') }} as date) = line_months.month
 ),
 
 plan_pairs as (
@@ -131,23 +132,20 @@ account_drivers as (
 
 final as (
     select
-        account_changes.month,
-        account_changes.account_id,
-        cast(account_changes.expansion_mrr - account_changes.contraction_mrr as decimal(18, 2)) as business_change,
+        business_changes.month,
+        business_changes.account_id,
+        cast(business_changes.business_change as decimal(18, 2)) as business_change,
         coalesce(account_drivers.seat_change, 0) as seat_change,
         cast(
-            account_changes.expansion_mrr - account_changes.contraction_mrr
+            business_changes.business_change
             - coalesce(account_drivers.seat_change, 0) - coalesce(account_drivers.plan_change, 0)
             as decimal(18, 2)
         ) as price_change,
         coalesce(account_drivers.plan_change, 0) as plan_change
-    from account_changes
+    from business_changes
     left join account_drivers
-        on account_changes.account_id = account_drivers.account_id
-        and account_changes.month = account_drivers.month
-    where account_changes.opening_mrr > 0
-        and account_changes.closing_mrr > 0
-        and account_changes.expansion_mrr + account_changes.contraction_mrr > 0
+        on business_changes.account_id = account_drivers.account_id
+        and business_changes.month = account_drivers.month
 )
 
 select * from final

@@ -19,31 +19,15 @@ fx_rates_monthly as (
     where {{ in_recompute_window('month') }}
 ),
 
-account_month_context as (
-    select
-        month,
-        account_id,
-        count(distinct currency) as currency_count,
-        count(distinct customer_id) as billing_customer_count,
-        sum(case when line_source = 'subscription_item' then 1 else 0 end) as subscription_count,
-        sum(case when line_source = 'crm_contract' then 1 else 0 end) as contract_count,
-        sum(line_count) as line_count
-    from discounted_groups
-    group by
-        month,
-        account_id
-),
-
 converted as (
     select
         discounted_groups.month,
         discounted_groups.account_id,
+        discounted_groups.currency,
+        discounted_groups.customer_id,
+        discounted_groups.line_source,
+        discounted_groups.line_count,
         discounted_groups.mrr_denominator,
-        case
-            when {{ shared_mrr_denominator() }} % discounted_groups.mrr_denominator = 0
-                then {{ shared_mrr_denominator() }}
-            else discounted_groups.mrr_denominator
-        end as shared_denominator,
         cast(
             discounted_groups.discounted_mrr_numerator * fx_rates_monthly.rate_to_reporting as decimal(38, 12)
         ) as mrr_numerator,
@@ -59,27 +43,18 @@ converted as (
         and discounted_groups.month = fx_rates_monthly.month
 ),
 
-per_shared_denominator as (
+estimated_account_months as (
     select
         month,
         account_id,
-        shared_denominator,
-        sum(mrr_numerator * cast(shared_denominator / mrr_denominator as integer)) as mrr_numerator,
-        sum(fx_effect_numerator * cast(shared_denominator / mrr_denominator as integer)) as fx_effect_numerator
+        count(distinct currency) as currency_count,
+        count(distinct customer_id) as billing_customer_count,
+        sum(case when line_source = 'subscription_item' then 1 else 0 end) as subscription_count,
+        sum(case when line_source = 'crm_contract' then 1 else 0 end) as contract_count,
+        sum(line_count) as line_count,
+        sum(cast(mrr_numerator as {{ type_ratio() }}) / mrr_denominator) * 100 as mrr_cents,
+        sum(cast(fx_effect_numerator as {{ type_ratio() }}) / mrr_denominator) * 100 as fx_effect_cents
     from converted
-    group by
-        month,
-        account_id,
-        shared_denominator
-),
-
-estimated_cents as (
-    select
-        month,
-        account_id,
-        sum(cast(mrr_numerator as {{ type_ratio() }}) / shared_denominator) * 100 as mrr_cents,
-        sum(cast(fx_effect_numerator as {{ type_ratio() }}) / shared_denominator) * 100 as fx_effect_cents
-    from per_shared_denominator
     group by
         month,
         account_id
@@ -89,26 +64,52 @@ estimates_checked as (
     select
         *,
         {{ is_safe_to_round('mrr_cents') }} and {{ is_safe_to_round('fx_effect_cents') }} as is_safe
-    from estimated_cents
+    from estimated_account_months
+),
+
+close_to_half_a_cent as (
+    select
+        converted.month,
+        converted.account_id,
+        converted.mrr_denominator,
+        converted.mrr_numerator,
+        converted.fx_effect_numerator,
+        case
+            when {{ shared_mrr_denominator() }} % converted.mrr_denominator = 0
+                then {{ shared_mrr_denominator() }}
+            else converted.mrr_denominator
+        end as shared_denominator
+    from converted
+    inner join estimates_checked
+        on converted.account_id = estimates_checked.account_id
+        and converted.month = estimates_checked.month
+        and not estimates_checked.is_safe
+),
+
+per_shared_denominator as (
+    select
+        month,
+        account_id,
+        shared_denominator,
+        sum(mrr_numerator * cast(shared_denominator / mrr_denominator as integer)) as mrr_numerator,
+        sum(fx_effect_numerator * cast(shared_denominator / mrr_denominator as integer)) as fx_effect_numerator
+    from close_to_half_a_cent
+    group by
+        month,
+        account_id,
+        shared_denominator
 ),
 
 exact_account_months as (
     select
-        per_shared_denominator.month,
-        per_shared_denominator.account_id,
-        {%- set denominator = 'per_shared_denominator.shared_denominator' %}
-        {{ round_to_cents('sum(' ~ divide_exact('per_shared_denominator.mrr_numerator', denominator) ~ ')') }} as mrr,
-        {{ round_to_cents(
-            'sum(' ~ divide_exact('per_shared_denominator.fx_effect_numerator', denominator) ~ ')'
-        ) }} as fx_effect
+        month,
+        account_id,
+        {{ round_to_cents('sum(' ~ divide_exact('mrr_numerator', 'shared_denominator') ~ ')') }} as mrr,
+        {{ round_to_cents('sum(' ~ divide_exact('fx_effect_numerator', 'shared_denominator') ~ ')') }} as fx_effect
     from per_shared_denominator
-    inner join estimates_checked
-        on per_shared_denominator.account_id = estimates_checked.account_id
-        and per_shared_denominator.month = estimates_checked.month
-        and not estimates_checked.is_safe
     group by
-        per_shared_denominator.month,
-        per_shared_denominator.account_id
+        month,
+        account_id
 ),
 
 final as (
@@ -119,15 +120,12 @@ final as (
         coalesce(
             exact_account_months.fx_effect, {{ cents_to_money('round(estimates_checked.fx_effect_cents)') }}
         ) as fx_effect,
-        account_month_context.currency_count,
-        account_month_context.billing_customer_count,
-        account_month_context.subscription_count,
-        account_month_context.contract_count,
-        account_month_context.line_count
+        estimates_checked.currency_count,
+        estimates_checked.billing_customer_count,
+        estimates_checked.subscription_count,
+        estimates_checked.contract_count,
+        estimates_checked.line_count
     from estimates_checked
-    inner join account_month_context
-        on estimates_checked.account_id = account_month_context.account_id
-        and estimates_checked.month = account_month_context.month
     left join exact_account_months
         on estimates_checked.account_id = exact_account_months.account_id
         and estimates_checked.month = exact_account_months.month
