@@ -1,7 +1,10 @@
 {#- Vars are validated before they reach SQL: they arrive from the command line. -#}
 
+{#- as_of: the var, else MRR_AS_OF, else today. `mrr build` sets MRR_AS_OF, read only when executing:
+    dbt re-parses the whole project whenever a var changes, but not for an env var parsing never saw. -#}
 {% macro as_of_date() -%}
-    {%- set as_of = var('as_of', none) or run_started_at.strftime('%Y-%m-%d') -%}
+    {%- set as_of = var('as_of', none) or (env_var('MRR_AS_OF', '') if execute else '')
+        or run_started_at.strftime('%Y-%m-%d') -%}
     {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of | string) -%}
         {{ exceptions.raise_compiler_error("var as_of must be a date YYYY-MM-DD, got: " ~ as_of) }}
     {%- endif -%}

@@ -28,15 +28,18 @@ converted as (
         discounted_groups.line_source,
         discounted_groups.line_count,
         discounted_groups.mrr_denominator,
-        cast(
-            discounted_groups.discounted_mrr_numerator * fx_rates_monthly.rate_to_reporting as decimal(38, 12)
-        ) as mrr_numerator,
-        cast(
-            discounted_groups.discounted_mrr_numerator * (
-                fx_rates_monthly.rate_to_reporting
-                - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
-            ) as decimal(38, 12)
-        ) as fx_effect_numerator
+        discounted_groups.discounted_mrr_numerator,
+        fx_rates_monthly.rate_to_reporting,
+        fx_rates_monthly.rate_to_reporting
+        - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting) as rate_change,
+        cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
+        * cast(fx_rates_monthly.rate_to_reporting as {{ type_ratio() }})
+        / discounted_groups.mrr_denominator * 100 as estimated_mrr_cents,
+        cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }}) * cast(
+            fx_rates_monthly.rate_to_reporting
+            - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
+            as {{ type_ratio() }}
+        ) / discounted_groups.mrr_denominator * 100 as estimated_fx_effect_cents
     from discounted_groups
     inner join fx_rates_monthly
         on discounted_groups.currency = fx_rates_monthly.currency
@@ -44,16 +47,19 @@ converted as (
 ),
 
 estimated_account_months as (
+    -- Distinct counts are slow to aggregate; the smallest and largest value tell 0, 1 or "more".
     select
         month,
         account_id,
-        count(distinct currency) as currency_count,
-        count(distinct customer_id) as billing_customer_count,
+        min(currency) as min_currency,
+        max(currency) as max_currency,
+        min(customer_id) as min_customer_id,
+        max(customer_id) as max_customer_id,
         sum(case when line_source = 'subscription_item' then 1 else 0 end) as subscription_count,
         sum(case when line_source = 'crm_contract' then 1 else 0 end) as contract_count,
         sum(line_count) as line_count,
-        sum(cast(mrr_numerator as {{ type_ratio() }}) / mrr_denominator) * 100 as mrr_cents,
-        sum(cast(fx_effect_numerator as {{ type_ratio() }}) / mrr_denominator) * 100 as fx_effect_cents
+        sum(estimated_mrr_cents) as mrr_cents,
+        sum(estimated_fx_effect_cents) as fx_effect_cents
     from converted
     group by
         month,
@@ -67,13 +73,32 @@ estimates_checked as (
     from estimated_account_months
 ),
 
+several_currencies_or_customers as (
+    select
+        converted.month,
+        converted.account_id,
+        count(distinct converted.currency) as currency_count,
+        count(distinct converted.customer_id) as billing_customer_count
+    from converted
+    inner join estimates_checked
+        on converted.account_id = estimates_checked.account_id
+        and converted.month = estimates_checked.month
+        and (
+            estimates_checked.min_currency != estimates_checked.max_currency
+            or estimates_checked.min_customer_id != estimates_checked.max_customer_id
+        )
+    group by
+        converted.month,
+        converted.account_id
+),
+
 close_to_half_a_cent as (
     select
         converted.month,
         converted.account_id,
         converted.mrr_denominator,
-        converted.mrr_numerator,
-        converted.fx_effect_numerator,
+        cast(converted.discounted_mrr_numerator * converted.rate_to_reporting as decimal(38, 12)) as mrr_numerator,
+        cast(converted.discounted_mrr_numerator * converted.rate_change as decimal(38, 12)) as fx_effect_numerator,
         case
             when {{ shared_mrr_denominator() }} % converted.mrr_denominator = 0
                 then {{ shared_mrr_denominator() }}
@@ -120,12 +145,21 @@ final as (
         coalesce(
             exact_account_months.fx_effect, {{ cents_to_money('round(estimates_checked.fx_effect_cents)') }}
         ) as fx_effect,
-        estimates_checked.currency_count,
-        estimates_checked.billing_customer_count,
+        coalesce(
+            several_currencies_or_customers.currency_count,
+            case when estimates_checked.min_currency is null then 0 else 1 end
+        ) as currency_count,
+        coalesce(
+            several_currencies_or_customers.billing_customer_count,
+            case when estimates_checked.min_customer_id is null then 0 else 1 end
+        ) as billing_customer_count,
         estimates_checked.subscription_count,
         estimates_checked.contract_count,
         estimates_checked.line_count
     from estimates_checked
+    left join several_currencies_or_customers
+        on estimates_checked.account_id = several_currencies_or_customers.account_id
+        and estimates_checked.month = several_currencies_or_customers.month
     left join exact_account_months
         on estimates_checked.account_id = exact_account_months.account_id
         and estimates_checked.month = exact_account_months.month

@@ -15,7 +15,6 @@ process named in its `owner.pid` is gone.
 from __future__ import annotations
 
 import glob
-import json
 import os
 import shutil
 import socket
@@ -36,6 +35,7 @@ from mrr_warehouse.inputs import load_inputs, open_database
 from mrr_warehouse.project import default_data_dir, default_database, project_root
 
 DATABASE_ENV = "MRR_DUCKDB_PATH"
+AS_OF_ENV = "MRR_AS_OF"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 SHOWN_FAILURES = 10
 OWNER_FILE = "owner.pid"
@@ -70,7 +70,7 @@ def build(
         refuse_earlier_as_of(staged, as_of or date.today())
         load_inputs(Path(data_dir or default_data_dir()), staged)
         warn_if_stale(staged, as_of or date.today(), stale_after_days)
-        run_dbt(dbt_build_args(as_of, full_refresh), staged)
+        run_dbt(dbt_build_args(full_refresh), staged, as_of)
         if strict:
             refuse_rejected_rows(staged)
         publish(staged, target)
@@ -144,22 +144,25 @@ def _start_from_published(target: Path, staged: Path, full_refresh: bool) -> Non
                          "use --full-refresh to build from an empty file") from error
 
 
-def dbt_build_args(as_of: date | None, full_refresh: bool) -> list[str]:
+def dbt_build_args(full_refresh: bool) -> list[str]:
     root = str(project_root())
     # dbt unit tests check the SQL on hand-written rows, not the data: CI runs them (`make test`), a build does not.
     args = ["build", "--project-dir", root, "--profiles-dir", root, "--exclude-resource-type", "unit_test"]
-    if as_of is not None:
-        args += ["--vars", json.dumps({"as_of": as_of.isoformat()})]
     if full_refresh:
         args.append("--full-refresh")
     return args
 
 
-def run_dbt(args: Sequence[str], database: Path) -> None:
-    """Invoke dbt in-process against database; raise BuildError naming the failed nodes."""
+def run_dbt(args: Sequence[str], database: Path, as_of: date | None = None) -> None:
+    """Invoke dbt in-process against database; raise BuildError naming the failed nodes.
+
+    dbt parses only what changed since the last run unless a var or the profile did: so as_of goes in as
+    MRR_AS_OF (see macros/run_vars.sql), and the database as a bare file name, opened from its own folder.
+    """
     from dbt.cli.main import dbtRunner  # imported here: dbt takes a while to import, and only builds need it
 
-    with environment({DATABASE_ENV: str(database)}):
+    settings = {DATABASE_ENV: database.name, AS_OF_ENV: as_of.isoformat() if as_of else ""}
+    with environment(settings), working_directory(database.parent):
         try:
             result = dbtRunner().invoke(list(args))
         finally:
@@ -201,6 +204,16 @@ def _describe_failure(node_result: Any) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+@contextmanager
+def working_directory(folder: Path) -> Iterator[None]:
+    saved = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
 
 
 @contextmanager

@@ -6,7 +6,6 @@ last test, which runs real dbt on a one-model project to check the handover of t
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -18,7 +17,7 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
-from mrr_warehouse.build import DATABASE_ENV, build, check_result
+from mrr_warehouse.build import AS_OF_ENV, DATABASE_ENV, build, check_result
 from mrr_warehouse.errors import BuildError, InputError
 from mrr_warehouse.project import PROJECT_DIR_ENV, project_root
 
@@ -39,8 +38,9 @@ class FakeDbt:
         self.calls: list[dict] = []
 
     def invoke(self, args: list[str]) -> SimpleNamespace:
-        database = Path(os.environ[DATABASE_ENV])
-        self.calls.append({"args": args, "database": database})
+        database = Path.cwd() / os.environ[DATABASE_ENV]  # a bare file name, opened from its folder
+        self.calls.append({"args": args, "database": database, "as_of": os.environ[AS_OF_ENV],
+                           "database_setting": os.environ[DATABASE_ENV]})
         with duckdb.connect(str(database)) as connection:
             connection.execute("create schema marts; create table marts.mrr_bridge_monthly as select 1 as built")
         return self.result
@@ -92,9 +92,11 @@ def test_successful_build_replaces_the_published_file_with_the_new_one(monkeypat
     assert _leftovers(published.parent, published) == []
 
 
-def test_dbt_is_pointed_at_the_project_with_as_of_as_a_var_and_the_environment_is_restored(
+def test_dbt_is_pointed_at_the_project_with_as_of_in_the_environment_which_is_restored(
         monkeypatch, data_dir, published):
     monkeypatch.setenv(DATABASE_ENV, "somewhere_else.duckdb")
+    monkeypatch.delenv(AS_OF_ENV, raising=False)
+    working_directory = Path.cwd()
     fake = _install(monkeypatch, _result(True))
     build(data_dir, date(2026, 10, 31), published, full_refresh=True)
     args = fake.calls[0]["args"]
@@ -102,15 +104,20 @@ def test_dbt_is_pointed_at_the_project_with_as_of_as_a_var_and_the_environment_i
     assert args[0] == "build"
     assert args[args.index("--project-dir") + 1] == root
     assert args[args.index("--profiles-dir") + 1] == root
-    assert json.loads(args[args.index("--vars") + 1]) == {"as_of": "2026-10-31"}
+    assert "--vars" not in args  # a changed var would make dbt parse the whole project again
+    assert fake.calls[0]["as_of"] == "2026-10-31"
+    assert fake.calls[0]["database_setting"] == published.name  # the same every build: the profile is unchanged
     assert "--full-refresh" in args
     assert os.environ[DATABASE_ENV] == "somewhere_else.duckdb"
+    assert AS_OF_ENV not in os.environ
+    assert Path.cwd() == working_directory
 
 
-def test_without_as_of_no_vars_are_passed(monkeypatch, data_dir, published):
+def test_without_as_of_the_build_is_as_of_today(monkeypatch, data_dir, published):
+    monkeypatch.setenv(AS_OF_ENV, "2020-01-31")
     fake = _install(monkeypatch, _result(True))
     build(data_dir, None, published)
-    assert "--vars" not in fake.calls[0]["args"]
+    assert fake.calls[0]["as_of"] == ""  # macros/run_vars.sql: no var, no MRR_AS_OF -> today
     assert "--full-refresh" not in fake.calls[0]["args"]
 
 
@@ -162,7 +169,7 @@ def _open_files() -> list[str]:
 
 
 def _one_model_project(folder: Path) -> Path:
-    """A dbt project with the real profile and raw contract and one model reading a raw table and the as_of var."""
+    """A dbt project with the real profile and raw contract and one model reading a raw table and MRR_AS_OF."""
     (folder / "models" / "staging").mkdir(parents=True)
     (folder / "tests").mkdir()
     root = project_root()
@@ -173,5 +180,6 @@ def _one_model_project(folder: Path) -> Path:
         "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: mrr_warehouse\nseed-paths: []\n"
         "models:\n  tiny:\n    +schema: marts\n    +materialized: table\n")
     (folder / "models" / "summary.sql").write_text(
-        "select count(*) as plans, '{{ var(\"as_of\") }}' as as_of from {{ source('billing', 'billing_plans') }}\n")
+        "select count(*) as plans, '{{ env_var(\"MRR_AS_OF\") }}' as as_of\n"
+        "from {{ source('billing', 'billing_plans') }}\n")
     return folder
