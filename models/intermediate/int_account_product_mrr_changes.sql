@@ -9,51 +9,14 @@
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
-with product_months as (
-    select * from {{ ref('int_account_product_mrr_monthly') }}
-    where {{ in_recompute_window('month', months_before=1) }}
+with product_pairs as (
+    select * from {{ ref('int_account_product_mrr_pairs') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
     where {{ in_recompute_window('month') }}
-),
-
-product_month_pairs as (
-    -- Each product month meets the month before by aggregation: its MRR closes its own month and
-    -- opens the next (cheaper than a self full outer join).
-    select
-        month,
-        account_id,
-        product_id,
-        0 as opening_mrr,
-        mrr as closing_mrr,
-        fx_effect_exact
-    from product_months
-    union all
-    select
-        cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
-        account_id,
-        product_id,
-        mrr as opening_mrr,
-        0 as closing_mrr,
-        0 as fx_effect_exact
-    from product_months
-),
-
-product_pairs as (
-    select
-        month,
-        account_id,
-        product_id,
-        cast(sum(opening_mrr) as decimal(18, 2)) as opening_mrr,
-        cast(sum(closing_mrr) as decimal(18, 2)) as closing_mrr,
-        sum(fx_effect_exact) as fx_effect_exact
-    from product_month_pairs
-    group by
-        month,
-        account_id,
-        product_id
 ),
 
 with_account as (
