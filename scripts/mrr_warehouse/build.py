@@ -36,6 +36,7 @@ from mrr_warehouse.project import default_data_dir, default_database, project_ro
 
 DATABASE_ENV = "MRR_DUCKDB_PATH"
 AS_OF_ENV = "MRR_AS_OF"
+TEMP_DIR_ENV = "MRR_DUCKDB_TEMP_DIR"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 SHOWN_FAILURES = 10
 OWNER_FILE = "owner.pid"
@@ -161,7 +162,10 @@ def run_dbt(args: Sequence[str], database: Path, as_of: date | None = None) -> N
     """
     from dbt.cli.main import dbtRunner  # imported here: dbt takes a while to import, and only builds need it
 
-    settings = {DATABASE_ENV: database.name, AS_OF_ENV: as_of.isoformat() if as_of else ""}
+    settings = {DATABASE_ENV: database.name, AS_OF_ENV: as_of.isoformat() if as_of else "",
+                # Unless told where, DuckDB spills into the work folder (removed with it), named relative to it.
+                TEMP_DIR_ENV: str(Path(os.environ[TEMP_DIR_ENV]).resolve()) if os.environ.get(TEMP_DIR_ENV)
+                else "duckdb_spill"}
     with environment(settings), working_directory(database.parent):
         try:
             result = dbtRunner().invoke(list(args))

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
-from mrr_warehouse.build import AS_OF_ENV, DATABASE_ENV, build, check_result
+from mrr_warehouse.build import AS_OF_ENV, DATABASE_ENV, TEMP_DIR_ENV, build, check_result
 from mrr_warehouse.errors import BuildError, InputError
 from mrr_warehouse.project import PROJECT_DIR_ENV, project_root
 
@@ -40,7 +40,9 @@ class FakeDbt:
     def invoke(self, args: list[str]) -> SimpleNamespace:
         database = Path.cwd() / os.environ[DATABASE_ENV]  # a bare file name, opened from its folder
         self.calls.append({"args": args, "database": database, "as_of": os.environ[AS_OF_ENV],
-                           "database_setting": os.environ[DATABASE_ENV]})
+                           "database_setting": os.environ[DATABASE_ENV],
+                           "spill_folder": Path.cwd() / os.environ[TEMP_DIR_ENV],
+                           "spill_setting": os.environ[TEMP_DIR_ENV]})
         with duckdb.connect(str(database)) as connection:
             connection.execute("create schema marts; create table marts.mrr_bridge_monthly as select 1 as built")
         return self.result
@@ -111,6 +113,25 @@ def test_dbt_is_pointed_at_the_project_with_as_of_in_the_environment_which_is_re
     assert os.environ[DATABASE_ENV] == "somewhere_else.duckdb"
     assert AS_OF_ENV not in os.environ
     assert Path.cwd() == working_directory
+
+
+def test_duckdb_spills_into_the_work_folder_under_a_name_that_never_changes(monkeypatch, data_dir, published):
+    monkeypatch.delenv(TEMP_DIR_ENV, raising=False)
+    fake = _install(monkeypatch, _result(True))
+    build(data_dir, date(2026, 10, 31), published, full_refresh=True)
+    build(data_dir, date(2026, 10, 31), published, full_refresh=True)
+    first, second = fake.calls
+    assert first["spill_folder"].parent == first["database"].parent  # DuckDB creates one folder level, no more
+    assert first["spill_setting"] == second["spill_setting"]  # a changed profile would make dbt re-parse
+    assert first["database_setting"] == second["database_setting"]
+
+
+def test_a_spill_folder_given_relative_to_where_mrr_runs_stays_there(monkeypatch, data_dir, published, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(TEMP_DIR_ENV, "spill")
+    fake = _install(monkeypatch, _result(True))
+    build(data_dir, date(2026, 10, 31), published, full_refresh=True)
+    assert fake.calls[0]["spill_folder"] == tmp_path / "spill"
 
 
 def test_without_as_of_the_build_is_as_of_today(monkeypatch, data_dir, published):
