@@ -35,38 +35,38 @@ business_changes as (
         and expansion_mrr + contraction_mrr > 0
 ),
 
-plan_month_pairs as (
-    -- The lines of each changed account-month and of the month before, both filed under the
-    -- changed month, one side each.
+months_compared as (
+    -- Each changed account-month reads its own lines and those of the month before.
     select
-        business_changes.month,
-        business_changes.account_id,
-        coalesce(line_months.plan_id, line_months.line_source || ':' || line_months.line_id) as plan_key,
-        line_months.currency,
-        line_months.mrr_denominator,
-        1 as in_current_month,
-        0 as in_previous_month,
-        line_months.mrr_numerator as current_numerator,
-        0 as previous_numerator
+        month,
+        account_id,
+        month as line_month,
+        1 as is_current_month
     from business_changes
-    inner join line_months
-        on business_changes.account_id = line_months.account_id
-        and business_changes.month = line_months.month
     union all
     select
-        business_changes.month,
-        business_changes.account_id,
+        month,
+        account_id,
+        cast({{ dbt.dateadd('month', -1, 'month') }} as date) as line_month,
+        0 as is_current_month
+    from business_changes
+),
+
+plan_month_pairs as (
+    select
+        months_compared.month,
+        months_compared.account_id,
         coalesce(line_months.plan_id, line_months.line_source || ':' || line_months.line_id) as plan_key,
         line_months.currency,
         line_months.mrr_denominator,
-        0 as in_current_month,
-        1 as in_previous_month,
-        0 as current_numerator,
-        line_months.mrr_numerator as previous_numerator
-    from business_changes
+        months_compared.is_current_month as in_current_month,
+        1 - months_compared.is_current_month as in_previous_month,
+        line_months.mrr_numerator * months_compared.is_current_month as current_numerator,
+        line_months.mrr_numerator * (1 - months_compared.is_current_month) as previous_numerator
+    from months_compared
     inner join line_months
-        on business_changes.account_id = line_months.account_id
-        and cast({{ dbt.dateadd('month', -1, 'business_changes.month') }} as date) = line_months.month
+        on months_compared.account_id = line_months.account_id
+        and months_compared.line_month = line_months.month
 ),
 
 plan_pairs as (
