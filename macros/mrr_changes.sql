@@ -6,14 +6,15 @@
       both > 0: fx = the exchange-rate effect, the rest (cur - prev - fx) is expansion when
                 positive, contraction when negative; so fx never shows as expansion.
     Inputs are whole cents, so opening + movements = closing exactly.
-    In an incremental model only the recomputed months are output, from their inputs and the month
-    before; the first active month is always taken from the account's whole history. -#}
-{% macro mrr_changes(account_months) -%}
+    An incremental model passes only the months it recomputes and the month before, and the whole
+    history as all_account_months (read directly: DuckDB would hold a CTE read twice in memory), from
+    which the first active month comes. -#}
+{% macro mrr_changes(account_months, all_account_months=none) -%}
 first_active_months as (
     select
         account_id,
         min(month) as first_active_month
-    from {{ account_months }}
+    from {{ all_account_months or account_months }}
     where mrr > 0
     group by account_id
 ),
@@ -32,7 +33,6 @@ active_months as (
     inner join first_active_months
         on recent_months.account_id = first_active_months.account_id
     where recent_months.mrr > 0
-        and {{ in_recompute_window('recent_months.month', months_before=1) }}
 ),
 
 churn_months as (
@@ -122,7 +122,6 @@ mrr_changes as (
         cast(fx_mrr as decimal(18, 2)) as fx_mrr,
         first_active_month
     from with_fx
-    where {{ in_recompute_window('month') }}
 )
 {%- endmacro %}
 

@@ -5,8 +5,10 @@
 
 with account_months as (
     select * from {{ ref('int_account_mrr_monthly') }}
+    where {{ in_recompute_window('month', months_before=1) }}
 ),
 
-{{ mrr_changes('account_months') }}
+{{ mrr_changes('account_months', all_account_months=ref('int_account_mrr_monthly')) }}
 
 select * from mrr_changes
+where {{ in_recompute_window('month') }}

@@ -2,7 +2,8 @@
 -- (through the as_of month): its opening (last month's) and closing MRR, and its exact fx effect.
 -- Each product month meets the month before by aggregation: it closes its own month and opens the
 -- next. Kept apart from int_account_product_mrr_changes: at a million accounts this aggregation
--- and the join there do not fit in DuckDB's memory limit side by side.
+-- and the join there do not fit in DuckDB's memory limit side by side. Product months are read
+-- once, doubled by a two-row join (DuckDB materialises a CTE read twice, all of it, in memory).
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
@@ -11,24 +12,22 @@ with product_months as (
     where {{ in_recompute_window('month', months_before=1) }}
 ),
 
+month_offsets as (
+    select 0 as months_later
+    union all
+    select 1 as months_later
+),
+
 product_month_sides as (
     select
-        month,
-        account_id,
-        product_id,
-        0 as opening_mrr,
-        mrr as closing_mrr,
-        fx_effect_exact
+        cast({{ dbt.dateadd('month', 'month_offsets.months_later', 'product_months.month') }} as date) as month,
+        product_months.account_id,
+        product_months.product_id,
+        case when month_offsets.months_later = 1 then product_months.mrr else 0 end as opening_mrr,
+        case when month_offsets.months_later = 0 then product_months.mrr else 0 end as closing_mrr,
+        case when month_offsets.months_later = 0 then product_months.fx_effect_exact else 0 end as fx_effect_exact
     from product_months
-    union all
-    select
-        cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
-        account_id,
-        product_id,
-        mrr as opening_mrr,
-        0 as closing_mrr,
-        0 as fx_effect_exact
-    from product_months
+    cross join month_offsets
 ),
 
 final as (
