@@ -33,15 +33,31 @@
     {%- if not execute -%}
         {{ calendar_start() }}
     {%- else -%}
-        {%- set window = graph.nodes.values() | selectattr('name', 'equalto', 'int_mrr_recompute_window') | first -%}
-        {%- set relation = api.Relation.create(database=window.database, schema=window.schema, identifier=window.alias) -%}
-        {%- set first_month = run_query('select recompute_from_month from ' ~ relation).columns[0].values()[0] -%}
+        {%- set query = 'select recompute_from_month from ' ~ recompute_window_relation() -%}
+        {%- set first_month = run_query(query).columns[0].values()[0] -%}
         {%- set literal = "cast('" ~ first_month ~ "' as date)" -%}
         {%- if months_before -%}
             cast({{ dbt.dateadd('month', -months_before, literal) }} as date)
         {%- else -%}
             {{ literal }}
         {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro recompute_window_relation() -%}
+    {%- set window = graph.nodes.values() | selectattr('name', 'equalto', 'int_mrr_recompute_window') | first -%}
+    {{ return(api.Relation.create(database=window.database, schema=window.schema, identifier=window.alias)) }}
+{%- endmacro %}
+
+{#- For data tests of incremental models: the months this build wrote (every month on a full refresh,
+    see int_mrr_recompute_window). Earlier months were tested by the build that wrote them and have
+    not changed since. -#}
+{% macro in_recomputed_months(month_column, months_before=0) -%}
+    {%- if execute -%}
+        {%- set first_month = '(select recompute_from_month from ' ~ recompute_window_relation() ~ ')' -%}
+        {{ month_column }} >= {{ dbt.dateadd('month', -months_before, first_month) if months_before else first_month }}
+    {%- else -%}
+        true
     {%- endif -%}
 {%- endmacro %}
 

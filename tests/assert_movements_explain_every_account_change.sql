@@ -1,4 +1,5 @@
 -- Drill-down promise: per account and month, the movements add up to the change in fct_mrr.
+-- Checks the months this build wrote (both facts are incremental; every month on a full refresh).
 with mrr as (
     select
         month,
@@ -11,6 +12,7 @@ with mrr as (
             else 0
         end as previous_mrr
     from {{ ref('fct_mrr') }}
+    where {{ in_recomputed_months('month', months_before=1) }}
 ),
 
 movements as (
@@ -19,6 +21,7 @@ movements as (
         account_id,
         sum(mrr_change) as total_change
     from {{ ref('fct_mrr_movements') }}
+    where {{ in_recomputed_months('month') }}
     group by month, account_id
 )
 
@@ -32,5 +35,8 @@ from mrr
 full outer join movements
     on mrr.month = movements.month
     and mrr.account_id = movements.account_id
-where coalesce(mrr.mrr - mrr.previous_mrr, 0) != coalesce(movements.total_change, 0)
+where (
+    coalesce(mrr.mrr - mrr.previous_mrr, 0) != coalesce(movements.total_change, 0)
     or mrr.account_id is null
+)
+and {{ in_recomputed_months('coalesce(mrr.month, movements.month)') }}

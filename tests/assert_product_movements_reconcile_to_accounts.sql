@@ -1,5 +1,6 @@
 -- Per account and month: product new, reactivation, churn and fx equal the account's; product
 -- upsell + cross_sell - downgrade - product_churn equals the account's expansion - contraction.
+-- Checks the months this build wrote (both facts are incremental; every month on a full refresh).
 with product as (
     select
         month,
@@ -10,6 +11,7 @@ with product as (
             case when movement_type in ('upsell', 'cross_sell', 'downgrade', 'product_churn') then mrr_change else 0 end
         ) as business_change
     from {{ ref('fct_mrr_product_movements') }}
+    where {{ in_recomputed_months('month') }}
     group by
         month,
         account_id
@@ -23,6 +25,7 @@ account as (
             as lifecycle_and_fx,
         sum(case when movement_type in ('expansion', 'contraction') then mrr_change else 0 end) as business_change
     from {{ ref('fct_mrr_movements') }}
+    where {{ in_recomputed_months('month') }}
     group by
         month,
         account_id

@@ -4,7 +4,8 @@
 --   added or removed:           from its first counted month;
 --   other content or start:     from the earlier of its old and new first months;
 --   only its last month moved:  from the month after the earlier of its old and new last months.
--- No stored fingerprints (first build, or a project upgraded to this model): every month.
+-- No stored fingerprints (first build, or a project upgraded to this model), or a full refresh:
+-- every month (the data tests of the month models check the months from here on).
 -- Nothing changed: the month after as_of, i.e. no month.
 
 {%- set built = adapter.get_relation(
@@ -15,7 +16,7 @@ with current_inputs as (
     select * from {{ ref('int_mrr_input_fingerprints') }}
 ),
 
-{% if built is none %}
+{% if built is none or flags.FULL_REFRESH %}
 
 changed_from as (
     select min(first_month) as recompute_from_month from current_inputs
