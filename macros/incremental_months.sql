@@ -52,7 +52,7 @@
 {#- For data tests of incremental models: the months this build wrote (every month on a full refresh,
     see int_mrr_recompute_window). Earlier months were tested by the build that wrote them and have
     not changed since. -#}
-{% macro in_recomputed_months(month_column, months_before=0) -%}
+{% macro in_months_this_build_wrote(month_column, months_before=0) -%}
     {%- if execute -%}
         {%- set first_month = '(select recompute_from_month from ' ~ recompute_window_relation() ~ ')' -%}
         {{ month_column }} >= {{ dbt.dateadd('month', -months_before, first_month) if months_before else first_month }}

@@ -12,7 +12,7 @@ with mrr as (
             else 0
         end as previous_mrr
     from {{ ref('fct_mrr') }}
-    where {{ in_recomputed_months('month', months_before=1) }}
+    where {{ in_months_this_build_wrote('month', months_before=1) }}
 ),
 
 movements as (
@@ -21,7 +21,7 @@ movements as (
         account_id,
         sum(mrr_change) as total_change
     from {{ ref('fct_mrr_movements') }}
-    where {{ in_recomputed_months('month') }}
+    where {{ in_months_this_build_wrote('month') }}
     group by month, account_id
 )
 
@@ -39,4 +39,4 @@ where (
     coalesce(mrr.mrr - mrr.previous_mrr, 0) != coalesce(movements.total_change, 0)
     or mrr.account_id is null
 )
-and {{ in_recomputed_months('coalesce(mrr.month, movements.month)') }}
+and {{ in_months_this_build_wrote('coalesce(mrr.month, movements.month)') }}

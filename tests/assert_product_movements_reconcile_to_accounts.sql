@@ -11,7 +11,7 @@ with product as (
             case when movement_type in ('upsell', 'cross_sell', 'downgrade', 'product_churn') then mrr_change else 0 end
         ) as business_change
     from {{ ref('fct_mrr_product_movements') }}
-    where {{ in_recomputed_months('month') }}
+    where {{ in_months_this_build_wrote('month') }}
     group by
         month,
         account_id
@@ -25,7 +25,7 @@ account as (
             as lifecycle_and_fx,
         sum(case when movement_type in ('expansion', 'contraction') then mrr_change else 0 end) as business_change
     from {{ ref('fct_mrr_movements') }}
-    where {{ in_recomputed_months('month') }}
+    where {{ in_months_this_build_wrote('month') }}
     group by
         month,
         account_id

@@ -6,7 +6,7 @@
         count(*) as duplicate_count
     from {{ model }}
     {%- if recomputed_months_only %}
-    where {{ in_recomputed_months('month') }}
+    where {{ in_months_this_build_wrote('month') }}
     {%- endif %}
     group by {{ columns }}
     having count(*) > 1
