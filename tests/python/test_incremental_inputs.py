@@ -1,0 +1,91 @@
+"""Each kind of input change reaches back exactly as far as it must (issue 6), on the demo company.
+
+One full build at AS_OF is the published warehouse. Per scenario the seeds change, an incremental build on a
+copy of it must recompute from the expected month (int_mrr_recompute_window) and give the marts of a
+--full-refresh build on the changed seeds. test_incremental.py does the same for a new month on 10,000
+generated accounts; here every other kind of input: rates, discounts, plan prices, nothing at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from warehouse_builds import AS_OF, copy_seeds, mart_checksums, query, run_build, set_value
+
+NO_MONTH = date(2026, 11, 1)  # the month after AS_OF: nothing to recompute
+
+
+def _change_a_rate(data: Path) -> None:
+    _set_row(data, "fx_rates", ("rate_date", "2025-05-01"), ("currency", "EUR"), "rate_to_reporting", "1.0700")
+
+
+def _change_a_discount(data: Path) -> None:
+    set_value(data, "billing_discounts", "di_003", "percent_off", "15")
+
+
+def _change_a_plan_price(data: Path) -> None:
+    set_value(data, "billing_plans", "plan_pro_m_usd", "unit_amount", "109.00")
+
+
+def _change_nothing(data: Path) -> None:
+    pass
+
+
+def _set_row(data: Path, table: str, *match_and_change: tuple[str, str] | str) -> None:
+    """Set one column of the single row matching every (column, value) pair: (pairs..., column, value)."""
+    *pairs, column, value = match_and_change
+    path = data / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    hits = [index for index, line in enumerate(lines[1:], start=1)
+            if all(line.split(",")[header.index(key)] == wanted for key, wanted in pairs)]
+    assert len(hits) == 1, f"{table}: {len(hits)} rows match {pairs}"
+    fields = lines[hits[0]].split(",")
+    fields[header.index(column)] = value
+    lines[hits[0]] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+SCENARIOS: dict[str, tuple[Callable[[Path], None], Callable[[Path], date]]] = {
+    # A rate counts from its month; the next month's fx effect uses it as "last month's rate".
+    "rate": (_change_a_rate, lambda published: date(2025, 5, 1)),
+    # A discount counts over its window, from its first month.
+    "discount": (_change_a_discount, lambda published: date(2024, 3, 1)),
+    # A plan price changes every line on the plan: from the first month any of them counts in.
+    "plan price": (_change_a_plan_price, lambda published: _first_month_of_plan(published, "plan_pro_m_usd")),
+    "nothing": (_change_nothing, lambda published: NO_MONTH),
+}
+
+
+def _first_month_of_plan(published: Path, plan_id: str) -> date:
+    rows = query(published, "select min(month) from intermediate.int_revenue_line_months where plan_id = ?", [plan_id])
+    return rows[0][0]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("incremental-inputs")
+    data = copy_seeds(root / "seeds")
+    return run_build(data, AS_OF, root / "published" / "warehouse.duckdb", full_refresh=True)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_a_changed_input_recomputes_from_its_first_month_and_matches_a_full_refresh(published, tmp_path, scenario):
+    change, expected_first_month = SCENARIOS[scenario]
+    data = copy_seeds(tmp_path / "changed")
+    change(data)
+    incremental = tmp_path / "incremental" / "warehouse.duckdb"
+    incremental.parent.mkdir()
+    shutil.copyfile(published, incremental)
+    run_build(data, AS_OF, incremental)
+    full_refresh = run_build(data, AS_OF, tmp_path / "full" / "warehouse.duckdb", full_refresh=True)
+
+    window = query(incremental, "select recompute_from_month from intermediate.int_mrr_recompute_window")
+    assert window == [(expected_first_month(published),)]
+    restatements = "mrr_restatements"  # rightly differs: the incremental warehouse reported twice
+    assert ({k: v for k, v in mart_checksums(incremental).items() if k != restatements}
+            == {k: v for k, v in mart_checksums(full_refresh).items() if k != restatements})
