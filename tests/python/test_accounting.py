@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -105,7 +106,7 @@ class AccountingDbt:
     def __init__(self, rejected: dict[str, int]) -> None:
         self.rejected = rejected
 
-    def __call__(self, args: list[str], database: Path) -> None:
+    def __call__(self, args: list[str], database: Path, as_of: date | None = None) -> None:
         rows = [(table.name, self.rejected.get(table.name, 0)) for table in CONTRACT.tables]
         with closing(duckdb.connect(str(database))) as connection:
             connection.execute("create schema if not exists marts; create or replace table marts.source_row_accounting "

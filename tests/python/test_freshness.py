@@ -80,7 +80,7 @@ def test_inputs_without_any_business_date_are_warned_about(tmp_path, caplog):
     assert ["no business date on or before as_of" in message for message in _stale_warnings(caplog)] == [True]
 
 
-def _stand_in_dbt(args: list[str], database: Path) -> None:
+def _stand_in_dbt(args: list[str], database: Path, as_of: object = None) -> None:
     with closing(duckdb.connect(str(database))) as connection:
         connection.execute("create schema marts; "
                            "create table marts.mrr_bridge_monthly as select date '2026-10-01' as month")
