@@ -16,28 +16,44 @@ primary_plans as (
     select * from {{ ref('int_account_primary_plan_monthly') }}
 ),
 
-sliced_changes as (
-    {%- for slice_type in slice_types %}
+account_slices as (
+    -- One read of the account changes, with every slice value beside it (DuckDB would hold a CTE
+    -- read once per slice type in memory).
     select
-        '{{ slice_type }}' as slice_type,
-        coalesce(accounts.{{ slice_type }}, '(none)') as slice_value,
-        account_changes.*
+        account_changes.*,
+        {%- for slice_type in slice_types %}
+        coalesce(accounts.{{ slice_type }}, '(none)') as {{ slice_type }}_value,
+        {%- endfor %}
+        coalesce(primary_plans.primary_plan_id, '(none)') as plan_value
     from account_changes
     left join accounts
         on account_changes.account_id = accounts.account_id
-    union all
-    {%- endfor %}
-    select
-        'plan' as slice_type,
-        coalesce(primary_plans.primary_plan_id, '(none)') as slice_value,
-        account_changes.*
-    from account_changes
     left join primary_plans
         on account_changes.account_id = primary_plans.account_id
         and primary_plans.month = case
             when account_changes.closing_mrr > 0 then account_changes.month
             else cast({{ dbt.dateadd('month', -1, 'account_changes.month') }} as date)
         end
+),
+
+slice_type_names as (
+    {%- for slice_type in slice_types + ['plan'] %}
+    select '{{ slice_type }}' as slice_type
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+sliced_changes as (
+    select
+        slice_type_names.slice_type,
+        case slice_type_names.slice_type
+            {%- for slice_type in slice_types + ['plan'] %}
+            when '{{ slice_type }}' then account_slices.{{ slice_type }}_value
+            {%- endfor %}
+        end as slice_value,
+        account_slices.*
+    from account_slices
+    cross join slice_type_names
 ),
 
 final as (
