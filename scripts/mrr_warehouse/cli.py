@@ -25,7 +25,7 @@ from mrr_warehouse.export import export_marts
 from mrr_warehouse.freshness import DEFAULT_STALE_AFTER_DAYS
 from mrr_warehouse.inputs import load_inputs
 from mrr_warehouse.project import default_data_dir, default_database
-from mrr_warehouse.report import DEFAULT_MONTHS, bridge_report
+from mrr_warehouse.report import DEFAULT_MONTHS, bridge_report, recomputed_months
 
 Registrar = Callable[[Any], argparse.ArgumentParser]
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -58,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
 def register_build(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "build", help="load the raw files, run dbt build, publish the warehouse and print the bridge",
-        description="Load the raw files into a fresh DuckDB file, run `dbt build` (models, unit and data tests) "
-        "and replace the published file only if everything passed.")
+        description="Load the raw files into a copy of the published DuckDB file, run `dbt build` (models and "
+        "data tests; the month models recompute only the months whose inputs changed) and replace the published "
+        "file only if everything passed.")
     _add_data_argument(parser)
     _add_database_argument(parser)
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="snapshot date of the last month (default: today)")
@@ -78,7 +79,7 @@ def register_build(subparsers: Any) -> argparse.ArgumentParser:
 def _run_build(args: argparse.Namespace) -> int:
     published = build(args.data, parse_as_of(args.as_of), args.database, args.full_refresh,
                       strict=args.strict, stale_after_days=args.stale_after_days)
-    print(f"published {published}")
+    print(f"published {published}: {recomputed_months(published)}")
     print(bridge_report(published))
     return 0
 

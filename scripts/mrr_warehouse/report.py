@@ -12,6 +12,7 @@ from mrr_warehouse.errors import UsageError
 from mrr_warehouse.warehouse import fetch, open_warehouse
 
 BRIDGE = "marts.mrr_bridge_monthly"
+RECOMPUTE_WINDOW = "intermediate.int_mrr_recompute_window"
 DEFAULT_MONTHS = 12
 
 
@@ -23,6 +24,21 @@ def bridge_report(database_path: Path | str, months: int = DEFAULT_MONTHS) -> st
     with closing(open_warehouse(path)) as connection:
         columns, rows = fetch(connection, path, BRIDGE, f"select * from {BRIDGE} order by month desc limit ?", [months])
     return format_table(columns, rows[::-1])
+
+
+def recomputed_months(database_path: Path | str) -> str:
+    """Which months the last build recomputed; the month models kept the others from the build before."""
+    path = Path(database_path)
+    with closing(open_warehouse(path)) as connection:
+        _, rows = fetch(connection, path, RECOMPUTE_WINDOW,
+                        f"select recompute_from_month, (select min(month) from marts.fct_mrr), "
+                        f"(select max(month) from marts.fct_mrr) from {RECOMPUTE_WINDOW}")
+    first_recomputed, first_month, last_month = rows[0]
+    if first_month is None or first_recomputed <= first_month:
+        return "every month was computed"
+    if first_recomputed > last_month:
+        return "no input changed: every month was kept"
+    return f"months from {first_recomputed:%Y-%m} on were recomputed, earlier ones kept"
 
 
 def format_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from warehouse_builds import AS_OF, copy_seeds, mart_checksums, query, run_build, set_value
 
+from mrr_warehouse.report import recomputed_months
+
 NO_MONTH = date(2026, 11, 1)  # the month after AS_OF: nothing to recompute
 
 
@@ -84,8 +86,15 @@ def test_a_changed_input_recomputes_from_its_first_month_and_matches_a_full_refr
     run_build(data, AS_OF, incremental)
     full_refresh = run_build(data, AS_OF, tmp_path / "full" / "warehouse.duckdb", full_refresh=True)
 
+    first_month = expected_first_month(published)
     window = query(incremental, "select recompute_from_month from intermediate.int_mrr_recompute_window")
-    assert window == [(expected_first_month(published),)]
+    assert window == [(first_month,)]
+    [(first_reported_month,)] = query(incremental, "select min(month) from marts.fct_mrr")
+    assert recomputed_months(incremental) == (
+        "no input changed: every month was kept" if first_month == NO_MONTH
+        else "every month was computed" if first_month <= first_reported_month
+        else f"months from {first_month:%Y-%m} on were recomputed, earlier ones kept")
+    assert recomputed_months(full_refresh) == "every month was computed"
     restatements = "mrr_restatements"  # rightly differs: the incremental warehouse reported twice
     assert ({k: v for k, v in mart_checksums(incremental).items() if k != restatements}
             == {k: v for k, v in mart_checksums(full_refresh).items() if k != restatements})
