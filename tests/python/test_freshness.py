@@ -81,9 +81,13 @@ def test_inputs_without_any_business_date_are_warned_about(tmp_path, caplog):
 
 
 def _stand_in_dbt(args: list[str], database: Path, as_of: object = None) -> None:
+    """What `mrr build` reads after dbt: the bridge and which months were recomputed."""
     with closing(duckdb.connect(str(database))) as connection:
-        connection.execute("create schema marts; "
-                           "create table marts.mrr_bridge_monthly as select date '2026-10-01' as month")
+        connection.execute("create schema marts; create schema intermediate; "
+                           "create table marts.mrr_bridge_monthly as select date '2026-10-01' as month; "
+                           "create table marts.fct_mrr as select date '2026-10-01' as month; "
+                           "create table intermediate.int_mrr_recompute_window as "
+                           "select date '2026-10-01' as recompute_from_month")
 
 
 @pytest.mark.parametrize(("threshold", "warned"), [("60", True), ("400", False)])
