@@ -21,7 +21,7 @@ import socket
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import chdir, closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -166,7 +166,7 @@ def run_dbt(args: Sequence[str], database: Path, as_of: date | None = None) -> N
                 # Unless told where, DuckDB spills into the work folder (removed with it), named relative to it.
                 TEMP_DIR_ENV: str(Path(os.environ[TEMP_DIR_ENV]).resolve()) if os.environ.get(TEMP_DIR_ENV)
                 else "duckdb_spill"}
-    with environment(settings), working_directory(database.parent):
+    with environment(settings), chdir(database.parent):
         try:
             result = dbtRunner().invoke(list(args))
         finally:
@@ -208,16 +208,6 @@ def _describe_failure(node_result: Any) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-@contextmanager
-def working_directory(folder: Path) -> Iterator[None]:
-    saved = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(saved)
 
 
 @contextmanager
