@@ -30,16 +30,13 @@ converted as (
         discounted_groups.mrr_denominator,
         discounted_groups.discounted_mrr_numerator,
         fx_rates_monthly.rate_to_reporting,
-        fx_rates_monthly.rate_to_reporting
-        - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting) as rate_change,
+        fx_rates_monthly.rate_change,
         cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
         * cast(fx_rates_monthly.rate_to_reporting as {{ type_ratio() }})
         / discounted_groups.mrr_denominator * 100 as estimated_mrr_cents,
-        cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }}) * cast(
-            fx_rates_monthly.rate_to_reporting
-            - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
-            as {{ type_ratio() }}
-        ) / discounted_groups.mrr_denominator * 100 as estimated_fx_effect_cents
+        cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
+        * cast(fx_rates_monthly.rate_change as {{ type_ratio() }})
+        / discounted_groups.mrr_denominator * 100 as estimated_fx_effect_cents
     from discounted_groups
     inner join fx_rates_monthly
         on discounted_groups.currency = fx_rates_monthly.currency

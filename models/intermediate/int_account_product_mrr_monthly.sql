@@ -69,12 +69,7 @@ product_exact as (
         product_local_mrr.account_id,
         product_local_mrr.product_id,
         sum(product_local_mrr.local_mrr * fx_rates_monthly.rate_to_reporting) as mrr_exact,
-        sum(
-            product_local_mrr.local_mrr * (
-                fx_rates_monthly.rate_to_reporting
-                - coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
-            )
-        ) as fx_effect_exact
+        sum(product_local_mrr.local_mrr * fx_rates_monthly.rate_change) as fx_effect_exact
     from product_local_mrr
     inner join fx_rates_monthly
         on product_local_mrr.currency = fx_rates_monthly.currency

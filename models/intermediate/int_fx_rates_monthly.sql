@@ -76,13 +76,24 @@ all_currency_months as (
     select * from reporting_currency_months
 ),
 
-final as (
+with_previous_month as (
     select
         month,
         currency,
         rate_to_reporting,
         lag(rate_to_reporting) over (partition by currency order by month) as previous_month_rate
     from all_currency_months
+),
+
+final as (
+    -- rate_change: what moved the rate since last month (0 in a currency's first month), rule 8's fx.
+    select
+        month,
+        currency,
+        rate_to_reporting,
+        previous_month_rate,
+        rate_to_reporting - coalesce(previous_month_rate, rate_to_reporting) as rate_change
+    from with_previous_month
 )
 
 select * from final
