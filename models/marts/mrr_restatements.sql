@@ -1,16 +1,17 @@
--- Account-months whose MRR changed after it was first reported (snapshots/mrr_as_reported.sql):
+-- Account-months whose MRR changed after it was first reported (history model mrr_as_reported):
 -- the first reported figure, the figure now, by how much and as of when it changed.
 
 with reported_versions as (
     select * from {{ ref('mrr_as_reported') }}
 ),
 
-changed_keys as (
-    -- Almost every account-month has one current version; only the others can be restatements.
-    select account_month_key
+restated_account_months as (
+    -- A changed or withdrawn figure leaves a superseded version; almost every account-month has none.
+    select distinct
+        month,
+        account_id
     from reported_versions
-    group by account_month_key
-    having count(*) > 1 or count(dbt_valid_to) > 0
+    where superseded_as_of is not null
 ),
 
 ranked_versions as (
@@ -18,18 +19,16 @@ ranked_versions as (
         reported_versions.month,
         reported_versions.account_id,
         reported_versions.mrr,
-        reported_versions.dbt_valid_from,
-        reported_versions.dbt_valid_to,
+        reported_versions.reported_as_of,
+        reported_versions.superseded_as_of,
         row_number() over (
-            partition by reported_versions.account_month_key order by reported_versions.dbt_valid_from asc
-        ) as version_number,
-        row_number() over (
-            partition by reported_versions.account_month_key order by reported_versions.dbt_valid_from desc
-        ) as recency_rank,
-        count(*) over (partition by reported_versions.account_month_key) as version_count
+            partition by reported_versions.account_id, reported_versions.month
+            order by reported_versions.reported_as_of asc
+        ) as version_number
     from reported_versions
-    inner join changed_keys
-        on reported_versions.account_month_key = changed_keys.account_month_key
+    inner join restated_account_months
+        on reported_versions.account_id = restated_account_months.account_id
+        and reported_versions.month = restated_account_months.month
 ),
 
 first_and_latest as (
@@ -37,11 +36,10 @@ first_and_latest as (
         month,
         account_id,
         max(case when version_number = 1 then mrr end) as first_reported_mrr,
-        max(case when version_number = 1 then dbt_valid_from end) as first_reported_as_of,
-        max(case when recency_rank = 1 and dbt_valid_to is null then mrr end) as current_mrr,
-        max(case when recency_rank = 1 then coalesce(dbt_valid_to, dbt_valid_from) end) as last_changed_as_of,
-        max(version_count) as version_count,
-        max(case when recency_rank = 1 and dbt_valid_to is not null then 1 else 0 end) as is_withdrawn
+        min(reported_as_of) as first_reported_as_of,
+        max(case when superseded_as_of is null then mrr end) as current_mrr,
+        max(coalesce(superseded_as_of, reported_as_of)) as last_changed_as_of,
+        count(*) as version_count
     from ranked_versions
     group by
         month,
@@ -59,7 +57,6 @@ final as (
         cast(last_changed_as_of as date) as restated_as_of,
         cast(version_count as integer) as reported_versions
     from first_and_latest
-    where version_count > 1 or is_withdrawn = 1
 )
 
 select * from final

@@ -2,7 +2,7 @@
 
 The staged file lives in a work folder next to the target, under the target's own file name (dbt-duckdb
 names the catalog after the file name, and views keep that name). It starts as a byte copy of the published
-file, so the snapshot `mrr_as_reported` keeps its history and incremental models their rows (with
+file, so the history model `mrr_as_reported` keeps its versions and incremental models their rows (with
 --full-refresh: as an empty file); the loader then replaces its `raw` schema. Only when every model and every
 error-level test passed (and, with --strict, no row was rejected) is it moved onto the target with
 os.replace, so a failed build leaves the previously published file exactly as it was, and a reader holding
@@ -54,7 +54,7 @@ def build(
 ) -> Path:
     """Load data_dir (default: seeds/) and build every model and test; publish onto database_path.
 
-    The build starts from a byte copy of the published file (so snapshots keep their history and incremental
+    The build starts from a byte copy of the published file (so the reported history and incremental
     models their rows), or from an empty file with full_refresh. With strict, any rejected row fails the build.
     Returns the published path. Raises InputError (bad raw files) or BuildError (a node failed, or rejected
     rows under strict); in both cases the file at database_path is left untouched.
@@ -238,13 +238,14 @@ def _latest_reported_as_of(staged: Path) -> date | None:
     if not staged.exists():
         return None
     with closing(open_database(staged, read_only=True)) as connection:
-        has_snapshot = connection.execute(
+        has_history = connection.execute(
             "select count(*) from information_schema.tables "
-            "where table_schema = 'snapshots' and table_name = 'mrr_as_reported'").fetchone()[0]
-        if not has_snapshot:
+            "where table_schema = 'history' and table_name = 'mrr_as_reported'").fetchone()[0]
+        if not has_history:
             return None
-        latest = connection.execute("select max(reported_as_of) from snapshots.mrr_as_reported").fetchone()[0]
-    return latest.date() if latest is not None else None
+        latest = connection.execute(
+            "select max(coalesce(superseded_as_of, reported_as_of)) from history.mrr_as_reported").fetchone()[0]
+    return latest
 
 
 def refuse_rejected_rows(staged: Path) -> None:

@@ -65,8 +65,8 @@ def register_build(subparsers: Any) -> argparse.ArgumentParser:
     _add_database_argument(parser)
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="snapshot date of the last month (default: today)")
     parser.add_argument("--full-refresh", action="store_true",
-                        help="start from an empty file instead of a copy of the published one (drops the history "
-                        "of snapshots and incremental models) and pass --full-refresh to dbt build")
+                        help="start from an empty file instead of a copy of the published one (drops the reported "
+                        "history and the stored months of incremental models) and pass --full-refresh to dbt build")
     parser.add_argument("--strict", action="store_true",
                         help="fail the build, and publish nothing, when any input row is rejected")
     parser.add_argument("--stale-after-days", type=int, default=DEFAULT_STALE_AFTER_DAYS, metavar="N",

@@ -1,6 +1,6 @@
 """History across builds and idempotency (issue 5).
 
-A build starts from a byte copy of the published warehouse, so the snapshot mrr_as_reported keeps what each
+A build starts from a byte copy of the published warehouse, so the history model mrr_as_reported keeps what each
 month's MRR was when first reported and marts.mrr_restatements lists what changed since; --full-refresh starts
 from an empty file. Rebuilding the same inputs at the same as_of with --full-refresh gives the same marts, row for
 row, whatever the file held before.
@@ -97,7 +97,7 @@ def rebuilt(history, demo_warehouse, tmp_path_factory: pytest.TempPathFactory) -
 
 def test_full_refresh_starts_from_an_empty_file_so_nothing_is_restated(rebuilt):
     assert query(rebuilt, "select count(*) from marts.mrr_restatements") == [(0,)]
-    assert query(rebuilt, "select distinct cast(reported_as_of as date) from snapshots.mrr_as_reported") == [(AS_OF,)]
+    assert query(rebuilt, "select distinct reported_as_of from history.mrr_as_reported") == [(AS_OF,)]
 
 
 def test_rebuilding_the_same_inputs_gives_identical_marts(rebuilt, demo_warehouse):
