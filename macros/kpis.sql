@@ -143,22 +143,15 @@ select * from final
         cast(12 * sum(closing_mrr) as decimal(18, 2)) as arr
 {%- endmacro %}
 
-{#- A monthly bridge over the whole reporting calendar (months with no activity included, so
-    opening(M) = closing(M-1) holds without gaps) from account-month changes. -#}
-{% macro mrr_bridge_over_calendar(account_changes_relation) -%}
-with account_changes as (
-    select * from {{ account_changes_relation }}
-),
-
-reporting_months as (
-    select * from {{ ref('int_reporting_months') }}
-),
-
+{#- CTEs `monthly_totals` and `final`: a monthly bridge over the whole reporting calendar (months
+    with no activity included, so opening(M) = closing(M-1) holds without gaps) from customer-month
+    changes (the columns of int_account_mrr_changes). The caller imports `reporting_months`. -#}
+{% macro mrr_bridge_over_calendar(customer_changes) -%}
 monthly_totals as (
     select
         month,
         {{ mrr_bridge_sums() }}
-    from account_changes
+    from {{ customer_changes }}
     group by month
 ),
 
@@ -178,6 +171,4 @@ final as (
     left join monthly_totals
         on reporting_months.month = monthly_totals.month
 )
-
-select * from final
 {%- endmacro %}

@@ -58,8 +58,11 @@
 
 {#- Largest-remainder allocation: split a rounded total (whole cents) over parts whose exact
     shares are known, so the parts' cents add up to the total exactly. Each part gets the floor of
-    its exact cents, and the cents still missing go one each to the largest remainders. Returns a
-    select over `relation` with a column `allocated` (decimal(18,2)). -#}
+    its exact cents, and the cents still missing go one each to the largest remainders (equal
+    remainders: by tie_break_column). Exact shares arrive as doubles, whose last bits depend on the
+    order rows were added in: rounded to a millionth of a cent, equal shares stay equal, so ties
+    are broken by the rule, not by noise. Returns a select over `relation` with a column
+    `allocated` (decimal(18,2)). -#}
 {% macro allocate_cents(relation, partition_columns, tie_break_column, exact_column, total_column) -%}
     select
         *,
@@ -77,8 +80,8 @@
         from (
             select
                 *,
-                cast({{ exact_column }} as {{ type_ratio() }}) * 100 as exact_cents,
-                floor(cast({{ exact_column }} as {{ type_ratio() }}) * 100) as floor_cents
+                round(cast({{ exact_column }} as {{ type_ratio() }}) * 100, 6) as exact_cents,
+                floor(round(cast({{ exact_column }} as {{ type_ratio() }}) * 100, 6)) as floor_cents
             from {{ relation }}
         ) as with_floors
     ) as with_ranks

@@ -1,25 +1,41 @@
 -- One row per account and month with counted lines: the plan that brings the account the most
 -- gross MRR that month (ties: the smallest plan id), so a bridge can be sliced by plan with every
 -- account in exactly one slice. A CRM contract counts as the plan 'crm_contract'.
+-- Only account-months with several plans rank them; the others have their sole plan.
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
-with line_months as (
+with single_plan_account_months as (
+    select * from {{ ref('int_account_mrr_monthly') }}
+    where sole_plan_id is not null
+        and {{ in_recompute_window('month') }}
+),
+
+several_plan_account_months as (
+    select * from {{ ref('int_account_mrr_monthly') }}
+    where sole_plan_id is null
+        and {{ in_recompute_window('month') }}
+),
+
+line_months as (
     select * from {{ ref('int_revenue_line_months') }}
     where {{ in_recompute_window('month') }}
 ),
 
 plan_mrr as (
     select
-        month,
-        account_id,
-        coalesce(plan_id, line_source) as plan_id,
-        sum(cast(mrr_numerator as {{ type_ratio() }}) / mrr_denominator) as gross_local_mrr
+        line_months.month,
+        line_months.account_id,
+        {{ plan_key('line_months.plan_id', 'line_months.line_source') }} as plan_id,
+        sum(cast(line_months.mrr_numerator as {{ type_ratio() }}) / line_months.mrr_denominator) as gross_local_mrr
     from line_months
+    inner join several_plan_account_months
+        on line_months.account_id = several_plan_account_months.account_id
+        and line_months.month = several_plan_account_months.month
     group by
-        month,
-        account_id,
-        coalesce(plan_id, line_source)
+        line_months.month,
+        line_months.account_id,
+        {{ plan_key('line_months.plan_id', 'line_months.line_source') }}
 ),
 
 ranked as (
@@ -35,6 +51,12 @@ ranked as (
 ),
 
 final as (
+    select
+        month,
+        account_id,
+        sole_plan_id as primary_plan_id
+    from single_plan_account_months
+    union all
     select
         month,
         account_id,

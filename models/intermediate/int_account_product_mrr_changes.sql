@@ -11,33 +11,66 @@
 
 with product_pairs as (
     select * from {{ ref('int_account_product_mrr_pairs') }}
-    where {{ in_recompute_window('month') }}
+    where (opening_mrr > 0 or closing_mrr > 0)
+        and {{ in_recompute_window('month') }}
 ),
 
-account_changes as (
+-- The same product months again, for the accounts whose fx movement is split over products
+-- (active both months, fx not zero: ~1 in 3). Only those pay for the split's window functions;
+-- a second scan of the table is cheaper than ranking every product month.
+product_pairs_to_split_fx as (
+    select * from {{ ref('int_account_product_mrr_pairs') }}
+    where (opening_mrr > 0 or closing_mrr > 0)
+        and {{ in_recompute_window('month') }}
+),
+
+account_changes_without_fx_split as (
     select * from {{ ref('int_account_mrr_changes') }}
-    where {{ in_recompute_window('month') }}
+    where not (opening_mrr > 0 and closing_mrr > 0 and fx_mrr != 0)
+        and {{ in_recompute_window('month') }}
 ),
 
-with_account as (
+account_changes_with_fx_split as (
+    select * from {{ ref('int_account_mrr_changes') }}
+    where opening_mrr > 0 and closing_mrr > 0 and fx_mrr != 0
+        and {{ in_recompute_window('month') }}
+),
+
+without_fx_split as (
     select
-        product_pairs.*,
-        account_changes.opening_mrr as account_opening_mrr,
-        account_changes.closing_mrr as account_closing_mrr,
-        account_changes.fx_mrr as account_fx_mrr,
-        account_changes.first_active_month
+        product_pairs.month,
+        product_pairs.account_id,
+        product_pairs.product_id,
+        product_pairs.opening_mrr,
+        product_pairs.closing_mrr,
+        account_changes_without_fx_split.opening_mrr as account_opening_mrr,
+        account_changes_without_fx_split.closing_mrr as account_closing_mrr,
+        account_changes_without_fx_split.first_active_month,
+        cast(0 as decimal(18, 2)) as fx_mrr
     from product_pairs
-    inner join account_changes
-        on product_pairs.account_id = account_changes.account_id
-        and product_pairs.month = account_changes.month
-    where product_pairs.opening_mrr > 0 or product_pairs.closing_mrr > 0
+    inner join account_changes_without_fx_split
+        on product_pairs.account_id = account_changes_without_fx_split.account_id
+        and product_pairs.month = account_changes_without_fx_split.month
+),
+
+to_split_fx as (
+    select
+        product_pairs_to_split_fx.*,
+        account_changes_with_fx_split.opening_mrr as account_opening_mrr,
+        account_changes_with_fx_split.closing_mrr as account_closing_mrr,
+        account_changes_with_fx_split.fx_mrr as account_fx_mrr,
+        account_changes_with_fx_split.first_active_month
+    from product_pairs_to_split_fx
+    inner join account_changes_with_fx_split
+        on product_pairs_to_split_fx.account_id = account_changes_with_fx_split.account_id
+        and product_pairs_to_split_fx.month = account_changes_with_fx_split.month
 ),
 
 fx_allocated as (
-    {{ allocate_cents('with_account', ['account_id', 'month'], 'product_id', 'fx_effect_exact', 'account_fx_mrr') }}
+    {{ allocate_cents('to_split_fx', ['account_id', 'month'], 'product_id', 'fx_effect_exact', 'account_fx_mrr') }}
 ),
 
-classified as (
+with_fx_split as (
     select
         month,
         account_id,
@@ -47,11 +80,21 @@ classified as (
         account_opening_mrr,
         account_closing_mrr,
         first_active_month,
-        account_opening_mrr > 0 and account_closing_mrr > 0 as account_stays_active,
-        case
-            when account_opening_mrr > 0 and account_closing_mrr > 0 and account_fx_mrr != 0 then allocated else 0
-        end as fx_mrr
+        allocated as fx_mrr
     from fx_allocated
+),
+
+product_changes as (
+    select * from without_fx_split
+    union all
+    select * from with_fx_split
+),
+
+classified as (
+    select
+        *,
+        account_opening_mrr > 0 and account_closing_mrr > 0 as account_stays_active
+    from product_changes
 ),
 
 final as (

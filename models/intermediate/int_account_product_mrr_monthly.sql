@@ -2,10 +2,25 @@
 -- is shared among its products by their gross (undiscounted) MRR, converted like the account
 -- (rule 7), and the account's rounded MRR and fx effect are split over its products with
 -- largest-remainder cents, so products add up to the account to the cent.
+-- An account-month with one product (~80% of them) needs no split: the product has the account's
+-- MRR, and the account's fx effect stands in for the exact one, whose only use is to weigh the
+-- split of the account's fx movement in int_account_product_mrr_changes (a lone weight gets it all).
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
-with line_months as (
+with single_product_account_months as (
+    select * from {{ ref('int_account_mrr_monthly') }}
+    where sole_product_id is not null
+        and {{ in_recompute_window('month') }}
+),
+
+several_product_account_months as (
+    select * from {{ ref('int_account_mrr_monthly') }}
+    where sole_product_id is null
+        and {{ in_recompute_window('month') }}
+),
+
+line_months as (
     select * from {{ ref('int_revenue_line_months') }}
     where {{ in_recompute_window('month') }}
 ),
@@ -20,28 +35,37 @@ fx_rates_monthly as (
     where {{ in_recompute_window('month') }}
 ),
 
-account_months as (
-    select * from {{ ref('int_account_mrr_monthly') }}
-    where {{ in_recompute_window('month') }}
+single_products as (
+    select
+        month,
+        account_id,
+        sole_product_id as product_id,
+        mrr,
+        cast(fx_effect as {{ type_ratio() }}) as fx_effect_exact,
+        fx_effect as account_fx_effect
+    from single_product_account_months
 ),
 
 product_gross_in_group as (
     select
-        month,
-        account_id,
-        pricing_group_id,
-        product_id,
-        currency,
-        mrr_denominator,
-        sum(mrr_numerator) as product_gross_numerator
+        line_months.month,
+        line_months.account_id,
+        line_months.pricing_group_id,
+        {{ product_key('line_months.product_id') }} as product_id,
+        line_months.currency,
+        line_months.mrr_denominator,
+        sum(line_months.mrr_numerator) as product_gross_numerator
     from line_months
+    inner join several_product_account_months
+        on line_months.account_id = several_product_account_months.account_id
+        and line_months.month = several_product_account_months.month
     group by
-        month,
-        account_id,
-        pricing_group_id,
-        product_id,
-        currency,
-        mrr_denominator
+        line_months.month,
+        line_months.account_id,
+        line_months.pricing_group_id,
+        {{ product_key('line_months.product_id') }},
+        line_months.currency,
+        line_months.mrr_denominator
 ),
 
 product_local_mrr as (
@@ -50,7 +74,7 @@ product_local_mrr as (
     select
         product_gross_in_group.month,
         product_gross_in_group.account_id,
-        coalesce(product_gross_in_group.product_id, '(none)') as product_id,
+        product_gross_in_group.product_id,
         product_gross_in_group.currency,
         cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
         * {{ safe_ratio('product_gross_in_group.product_gross_numerator', 'discounted_groups.gross_mrr_numerator') }}
@@ -83,19 +107,19 @@ product_exact as (
 with_account_totals as (
     select
         product_exact.*,
-        account_months.mrr as account_mrr,
-        account_months.fx_effect as account_fx_effect
+        several_product_account_months.mrr as account_mrr,
+        several_product_account_months.fx_effect as account_fx_effect
     from product_exact
-    inner join account_months
-        on product_exact.account_id = account_months.account_id
-        and product_exact.month = account_months.month
+    inner join several_product_account_months
+        on product_exact.account_id = several_product_account_months.account_id
+        and product_exact.month = several_product_account_months.month
 ),
 
 mrr_allocated as (
     {{ allocate_cents('with_account_totals', ['account_id', 'month'], 'product_id', 'mrr_exact', 'account_mrr') }}
 ),
 
-final as (
+split_products as (
     select
         month,
         account_id,
@@ -104,6 +128,12 @@ final as (
         fx_effect_exact,
         account_fx_effect
     from mrr_allocated
+),
+
+final as (
+    select * from single_products
+    union all
+    select * from split_products
 )
 
 select * from final

@@ -1,6 +1,7 @@
 -- One row per valid CRM account with the top of its parent chain. A parent that is not a valid
 -- account ends the climb (that account is the top); chains deeper than 20 levels, which only a
 -- loop produces, stop there. Accounts not listed here (billing-only) are their own top.
+-- is_in_family: the account has a parent or children (its top parent has other members).
 
 with recursive accounts as (
     select * from {{ ref('stg_crm__accounts') }}
@@ -41,12 +42,20 @@ ranked as (
     from climb
 ),
 
-final as (
+tops as (
     select
         account_id,
         top_parent_account_id
     from ranked
     where depth_rank = 1
+),
+
+final as (
+    select
+        account_id,
+        top_parent_account_id,
+        count(*) over (partition by top_parent_account_id) > 1 as is_in_family
+    from tops
 )
 
 select * from final

@@ -2,34 +2,16 @@
 -- fx effects are added up per top parent and month, then classified by the same macro as the
 -- flat accounts. Totals of MRR equal the flat bridge; movements can net out (a child's churn
 -- offset by a sibling's expansion is a contraction of the parent, or nothing).
--- Speed: an account with no parent and no children is its own family, whose changes are exactly
--- its account changes; only real families are classified again.
+-- Only real families (a parent with children, ~3% of accounts) are here: an account alone is its
+-- own customer, whose changes are its account changes (mrr_bridge_monthly_parent_rollup).
 
 with account_months as (
     select * from {{ ref('int_account_mrr_monthly') }}
 ),
 
-account_changes as (
-    select * from {{ ref('int_account_mrr_changes') }}
-),
-
-top_parents as (
-    select * from {{ ref('int_account_top_parents') }}
-),
-
-family_tops as (
-    select distinct top_parent_account_id
-    from top_parents
-    where top_parent_account_id != account_id
-),
-
 family_members as (
-    select
-        top_parents.account_id,
-        top_parents.top_parent_account_id
-    from top_parents
-    inner join family_tops
-        on top_parents.top_parent_account_id = family_tops.top_parent_account_id
+    select * from {{ ref('int_account_top_parents') }}
+    where is_in_family
 ),
 
 parent_months as (
@@ -48,18 +30,8 @@ parent_months as (
 
 {{ mrr_changes('parent_months') }},
 
-single_account_changes as (
-    select account_changes.*
-    from account_changes
-    left join family_members
-        on account_changes.account_id = family_members.account_id
-    where family_members.account_id is null
-),
-
 final as (
     select * from mrr_changes
-    union all
-    select * from single_account_changes
 )
 
 select * from final
