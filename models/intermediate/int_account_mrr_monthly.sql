@@ -6,7 +6,6 @@
 -- make exactly half a cent round up as they should (macros/money.sql).
 -- Speed: a double estimate rounds correctly unless it lies within 1/10,000 of a cent of a half
 -- cent (or is beyond 100 million); only those few account-months take the exact decimal path.
--- sole_product_id / sole_plan_id: the account's only product / plan that month (null when several).
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
@@ -30,8 +29,6 @@ converted as (
         discounted_groups.line_count,
         discounted_groups.mrr_denominator,
         discounted_groups.discounted_mrr_numerator,
-        discounted_groups.sole_product_id,
-        discounted_groups.sole_plan_id,
         fx_rates_monthly.rate_to_reporting,
         fx_rates_monthly.rate_change,
         cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
@@ -58,8 +55,6 @@ estimated_account_months as (
         sum(case when line_source = 'subscription_item' then 1 else 0 end) as subscription_count,
         sum(case when line_source = 'crm_contract' then 1 else 0 end) as contract_count,
         sum(line_count) as line_count,
-        {{ sole_value('sole_product_id') }} as sole_product_id,
-        {{ sole_value('sole_plan_id') }} as sole_plan_id,
         sum(estimated_mrr_cents) as mrr_cents,
         sum(estimated_fx_effect_cents) as fx_effect_cents
     from converted
@@ -157,9 +152,7 @@ final as (
         ) as billing_customer_count,
         estimates_checked.subscription_count,
         estimates_checked.contract_count,
-        estimates_checked.line_count,
-        estimates_checked.sole_product_id,
-        estimates_checked.sole_plan_id
+        estimates_checked.line_count
     from estimates_checked
     left join several_currencies_or_customers
         on estimates_checked.account_id = several_currencies_or_customers.account_id

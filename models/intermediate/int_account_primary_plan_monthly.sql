@@ -1,25 +1,52 @@
 -- One row per account and month with counted lines: the plan that brings the account the most
 -- gross MRR that month (ties: the smallest plan id), so a bridge can be sliced by plan with every
 -- account in exactly one slice. A CRM contract counts as the plan 'crm_contract'.
--- Only account-months with several plans rank them; the others have their sole plan.
+-- Only accounts that ever had several plans rank them; the others have their sole plan.
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
-with single_plan_account_months as (
+with account_months as (
     select * from {{ ref('int_account_mrr_monthly') }}
-    where sole_plan_id is not null
-        and {{ in_recompute_window('month') }}
+    where {{ in_recompute_window('month') }}
 ),
 
-several_plan_account_months as (
+account_months_to_rank as (
     select * from {{ ref('int_account_mrr_monthly') }}
+    where {{ in_recompute_window('month') }}
+),
+
+accounts_with_one_plan as (
+    select * from {{ ref('int_accounts_sole_product_and_plan') }}
+    where sole_plan_id is not null
+),
+
+accounts_with_several_plans as (
+    select * from {{ ref('int_accounts_sole_product_and_plan') }}
     where sole_plan_id is null
-        and {{ in_recompute_window('month') }}
 ),
 
 line_months as (
     select * from {{ ref('int_revenue_line_months') }}
     where {{ in_recompute_window('month') }}
+),
+
+single_plan_account_months as (
+    select
+        account_months.month,
+        account_months.account_id,
+        accounts_with_one_plan.sole_plan_id as primary_plan_id
+    from account_months
+    inner join accounts_with_one_plan
+        on account_months.account_id = accounts_with_one_plan.account_id
+),
+
+several_plan_account_months as (
+    select
+        account_months_to_rank.month,
+        account_months_to_rank.account_id
+    from account_months_to_rank
+    inner join accounts_with_several_plans
+        on account_months_to_rank.account_id = accounts_with_several_plans.account_id
 ),
 
 plan_mrr as (
@@ -54,7 +81,7 @@ final as (
     select
         month,
         account_id,
-        sole_plan_id as primary_plan_id
+        primary_plan_id
     from single_plan_account_months
     union all
     select

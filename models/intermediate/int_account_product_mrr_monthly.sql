@@ -2,22 +2,31 @@
 -- is shared among its products by their gross (undiscounted) MRR, converted like the account
 -- (rule 7), and the account's rounded MRR and fx effect are split over its products with
 -- largest-remainder cents, so products add up to the account to the cent.
--- An account-month with one product (~80% of them) needs no split: the product has the account's
--- MRR, and the account's fx effect stands in for the exact one, whose only use is to weigh the
--- split of the account's fx movement in int_account_product_mrr_changes (a lone weight gets it all).
+-- An account that only ever had one product (~70% of account-months) needs no split: the product
+-- has the account's MRR, and the account's fx effect stands in for the exact one, whose only use is
+-- to weigh the split of the account's fx movement in int_account_product_mrr_changes (a lone
+-- weight gets it all).
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
-with single_product_account_months as (
+with account_months as (
     select * from {{ ref('int_account_mrr_monthly') }}
-    where sole_product_id is not null
-        and {{ in_recompute_window('month') }}
+    where {{ in_recompute_window('month') }}
 ),
 
-several_product_account_months as (
+account_months_to_split as (
     select * from {{ ref('int_account_mrr_monthly') }}
+    where {{ in_recompute_window('month') }}
+),
+
+accounts_with_one_product as (
+    select * from {{ ref('int_accounts_sole_product_and_plan') }}
+    where sole_product_id is not null
+),
+
+accounts_with_several_products as (
+    select * from {{ ref('int_accounts_sole_product_and_plan') }}
     where sole_product_id is null
-        and {{ in_recompute_window('month') }}
 ),
 
 line_months as (
@@ -37,13 +46,26 @@ fx_rates_monthly as (
 
 single_products as (
     select
-        month,
-        account_id,
-        sole_product_id as product_id,
-        mrr,
-        cast(fx_effect as {{ type_ratio() }}) as fx_effect_exact,
-        fx_effect as account_fx_effect
-    from single_product_account_months
+        account_months.month,
+        account_months.account_id,
+        accounts_with_one_product.sole_product_id as product_id,
+        account_months.mrr,
+        cast(account_months.fx_effect as {{ type_ratio() }}) as fx_effect_exact,
+        account_months.fx_effect as account_fx_effect
+    from account_months
+    inner join accounts_with_one_product
+        on account_months.account_id = accounts_with_one_product.account_id
+),
+
+several_product_account_months as (
+    select
+        account_months_to_split.month,
+        account_months_to_split.account_id,
+        account_months_to_split.mrr,
+        account_months_to_split.fx_effect
+    from account_months_to_split
+    inner join accounts_with_several_products
+        on account_months_to_split.account_id = accounts_with_several_products.account_id
 ),
 
 product_gross_in_group as (

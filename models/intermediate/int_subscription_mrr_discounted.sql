@@ -3,8 +3,6 @@
 -- (an amount per billing period) is taken off at the subscription's monthly factor, and the
 -- result never goes below zero. A CRM contract is a pricing group of its own with no discounts.
 -- Amounts stay over the group's mrr_denominator: local MRR = discounted_mrr_numerator / mrr_denominator.
--- sole_product_id / sole_plan_id: the group's only product / plan that month, null when it has
--- several, so the product split and the primary plan skip the ~80% of account-months with one.
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
@@ -31,9 +29,7 @@ group_months as (
         factor_numerator,
         mrr_denominator,
         sum(mrr_numerator) as gross_mrr_numerator,
-        count(*) as line_count,
-        {{ sole_value(product_key('product_id')) }} as sole_product_id,
-        {{ sole_value(plan_key('plan_id', 'line_source')) }} as sole_plan_id
+        count(*) as line_count
     from line_months
     where {{ in_recompute_window('month') }}
     group by
@@ -86,8 +82,6 @@ discounted as (
         group_months.currency,
         group_months.mrr_denominator,
         group_months.line_count,
-        group_months.sole_product_id,
-        group_months.sole_plan_id,
         group_months.gross_mrr_numerator,
         cast(
             group_months.gross_mrr_numerator * coalesce(discount_months.percent_factor, 1)
@@ -110,8 +104,6 @@ final as (
         currency,
         mrr_denominator,
         line_count,
-        sole_product_id,
-        sole_plan_id,
         gross_mrr_numerator,
         case when net_mrr_numerator < 0 then cast(0 as decimal(38, 12)) else net_mrr_numerator end
             as discounted_mrr_numerator
