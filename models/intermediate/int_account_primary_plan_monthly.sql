@@ -54,7 +54,10 @@ plan_mrr as (
         line_months.month,
         line_months.account_id,
         {{ plan_key('line_months.plan_id', 'line_months.line_source') }} as plan_id,
-        sum(cast(line_months.mrr_numerator as {{ type_ratio() }}) / line_months.mrr_denominator) as gross_local_mrr
+        -- Rounded to a millionth: sums of equal shares in doubles differ in their last bits, and
+        -- must tie (then the smaller plan id wins), not be decided by the order they were added in.
+        round(sum(cast(line_months.mrr_numerator as {{ type_ratio() }}) / line_months.mrr_denominator), 6)
+            as gross_local_mrr
     from line_months
     inner join several_plan_account_months
         on line_months.account_id = several_plan_account_months.account_id
