@@ -6,12 +6,15 @@
 -- Only the recomputed months are compared (int_mrr_recompute_window): the others kept their fct_mrr
 -- rows, so their reported versions cannot have changed. The window always starts at or before the
 -- previous build's as_of month, so it holds every month that has become complete since.
+-- Rebuilding the same as_of replaces that as_of's report rather than restating it (pre-hook,
+-- macros/history.sql).
 
 {{ config(
     materialized='incremental',
     unique_key=['account_id', 'month', 'reported_as_of'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    pre_hook="{{ reopen_reports_of_this_as_of() }}",
 ) }}
 
 with account_months as (
@@ -56,7 +59,6 @@ compared as (
 ),
 
 superseded_versions as (
-    -- A version this same as_of reported and now replaces is simply replaced (same key).
     select
         month,
         account_id,
@@ -65,7 +67,6 @@ superseded_versions as (
         {{ as_of_date() }} as superseded_as_of
     from compared
     where current_mrr is not null
-        and not (reported_mrr is not null and current_reported_as_of = {{ as_of_date() }})
 ),
 
 new_versions as (

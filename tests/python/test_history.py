@@ -85,6 +85,19 @@ def test_a_backdated_cancellation_restates_exactly_the_months_reported_before_it
         assert (first_as_of, restated_as_of, versions) == (FIRST_AS_OF, AS_OF, 2)
 
 
+def test_rebuilding_the_same_as_of_after_a_correction_replaces_its_report_instead_of_restating_it(
+        tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("same_as_of")
+    database = root / "warehouse" / "warehouse.duckdb"
+    run_build(copy_seeds(root / "reported"), AS_OF, database)
+    run_build(copy_seeds_with_backdated_cancellation(root / "corrected"), AS_OF, database)
+    assert query(database, "select count(*) from marts.mrr_restatements") == [(0,)]
+    assert query(database, "select count(*), count(superseded_as_of), min(reported_as_of), max(reported_as_of) "
+                           "from history.mrr_as_reported") == query(
+        database, "select count(*), 0, ?::date, ?::date from marts.fct_mrr where last_day(month) <= ?",
+        [AS_OF, AS_OF, AS_OF])
+
+
 @pytest.fixture(scope="module")
 def rebuilt(history, demo_warehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The history warehouse rebuilt with --full-refresh from demo_warehouse's inputs at its as_of."""
