@@ -26,7 +26,8 @@ product_pairs_to_split_fx as (
 
 account_changes_without_fx_split as (
     select * from {{ ref('int_account_mrr_changes') }}
-    where not (opening_mrr > 0 and closing_mrr > 0 and fx_mrr != 0)
+    -- The complement of the filter below, null-safe, so every account change is in exactly one.
+    where not coalesce(opening_mrr > 0 and closing_mrr > 0 and fx_mrr != 0, false)
         and {{ in_recompute_window('month') }}
 ),
 
