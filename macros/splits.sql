@@ -8,12 +8,8 @@
     coalesce({{ plan_column }}, {{ line_source_column }})
 {%- endmacro %}
 
-{#- Aggregate: the one value `expression` takes over the group's rows, or null when it takes several
-    (or is null on some row). Lets a model skip per-product or per-plan work for the groups that
-    have only one. -#}
+{#- Aggregate: the one value a never-null `expression` takes over the group's rows, or null when
+    it takes several. -#}
 {% macro sole_value(expression) -%}
-    case
-        when min({{ expression }}) = max({{ expression }}) and count({{ expression }}) = count(*)
-            then min({{ expression }})
-    end
+    case when min({{ expression }}) = max({{ expression }}) then min({{ expression }}) end
 {%- endmacro %}

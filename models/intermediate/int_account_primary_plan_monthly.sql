@@ -10,11 +10,6 @@ with account_months as (
     where {{ in_recompute_window('month') }}
 ),
 
-account_months_to_rank as (
-    select * from {{ ref('int_account_mrr_monthly') }}
-    where {{ in_recompute_window('month') }}
-),
-
 accounts_with_one_plan as (
     select * from {{ ref('int_accounts_sole_product_and_plan') }}
     where sole_plan_id is not null
@@ -40,15 +35,6 @@ single_plan_account_months as (
         on account_months.account_id = accounts_with_one_plan.account_id
 ),
 
-several_plan_account_months as (
-    select
-        account_months_to_rank.month,
-        account_months_to_rank.account_id
-    from account_months_to_rank
-    inner join accounts_with_several_plans
-        on account_months_to_rank.account_id = accounts_with_several_plans.account_id
-),
-
 plan_mrr as (
     select
         line_months.month,
@@ -59,9 +45,8 @@ plan_mrr as (
         round(sum(cast(line_months.mrr_numerator as {{ type_ratio() }}) / line_months.mrr_denominator), 6)
             as gross_local_mrr
     from line_months
-    inner join several_plan_account_months
-        on line_months.account_id = several_plan_account_months.account_id
-        and line_months.month = several_plan_account_months.month
+    inner join accounts_with_several_plans
+        on line_months.account_id = accounts_with_several_plans.account_id
     group by
         line_months.month,
         line_months.account_id,

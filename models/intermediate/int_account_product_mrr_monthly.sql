@@ -14,6 +14,7 @@ with account_months as (
     where {{ in_recompute_window('month') }}
 ),
 
+-- Read again rather than reusing account_months: DuckDB would hold a CTE read twice in memory.
 account_months_to_split as (
     select * from {{ ref('int_account_mrr_monthly') }}
     where {{ in_recompute_window('month') }}
@@ -57,17 +58,6 @@ single_products as (
         on account_months.account_id = accounts_with_one_product.account_id
 ),
 
-several_product_account_months as (
-    select
-        account_months_to_split.month,
-        account_months_to_split.account_id,
-        account_months_to_split.mrr,
-        account_months_to_split.fx_effect
-    from account_months_to_split
-    inner join accounts_with_several_products
-        on account_months_to_split.account_id = accounts_with_several_products.account_id
-),
-
 product_gross_in_group as (
     select
         line_months.month,
@@ -78,9 +68,8 @@ product_gross_in_group as (
         line_months.mrr_denominator,
         sum(line_months.mrr_numerator) as product_gross_numerator
     from line_months
-    inner join several_product_account_months
-        on line_months.account_id = several_product_account_months.account_id
-        and line_months.month = several_product_account_months.month
+    inner join accounts_with_several_products
+        on line_months.account_id = accounts_with_several_products.account_id
     group by
         line_months.month,
         line_months.account_id,
@@ -129,12 +118,12 @@ product_exact as (
 with_account_totals as (
     select
         product_exact.*,
-        several_product_account_months.mrr as account_mrr,
-        several_product_account_months.fx_effect as account_fx_effect
+        account_months_to_split.mrr as account_mrr,
+        account_months_to_split.fx_effect as account_fx_effect
     from product_exact
-    inner join several_product_account_months
-        on product_exact.account_id = several_product_account_months.account_id
-        and product_exact.month = several_product_account_months.month
+    inner join account_months_to_split
+        on product_exact.account_id = account_months_to_split.account_id
+        and product_exact.month = account_months_to_split.month
 ),
 
 mrr_allocated as (
