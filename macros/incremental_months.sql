@@ -28,7 +28,7 @@
 
 {#- The window is read as a literal date, so DuckDB can skip whole row groups of older months.
     It is looked up in the graph rather than ref()'d: only incremental runs read it, and every
-    incremental model is downstream of int_revenue_line_months, which depends on the window. -#}
+    incremental model is downstream of int_revenue_line_months (a view), which depends on the window. -#}
 {% macro recompute_from_month(months_before=0) -%}
     {%- if not execute -%}
         {{ calendar_start() }}
