@@ -19,48 +19,52 @@ fx_rates_monthly as (
     where {{ in_recompute_window('month') }}
 ),
 
-converted as (
-    select
-        discounted_groups.month,
-        discounted_groups.account_id,
-        discounted_groups.currency,
-        discounted_groups.customer_id,
-        discounted_groups.line_source,
-        discounted_groups.line_count,
-        discounted_groups.mrr_denominator,
-        discounted_groups.discounted_mrr_numerator,
-        fx_rates_monthly.rate_to_reporting,
-        fx_rates_monthly.rate_change,
-        cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
-        * cast(fx_rates_monthly.rate_to_reporting as {{ type_ratio() }})
-        / discounted_groups.mrr_denominator * 100 as estimated_mrr_cents,
-        cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
-        * cast(fx_rates_monthly.rate_change as {{ type_ratio() }})
-        / discounted_groups.mrr_denominator * 100 as estimated_fx_effect_cents
-    from discounted_groups
-    inner join fx_rates_monthly
-        on discounted_groups.currency = fx_rates_monthly.currency
-        and discounted_groups.month = fx_rates_monthly.month
+-- The distinct counts and the exact path need the groups of a few account-months each. They read
+-- the groups again: a CTE read three times is held in memory whole (15M rows at 1M accounts).
+discounted_groups_to_count as (
+    select * from {{ ref('int_subscription_mrr_discounted') }}
+    where {{ in_recompute_window('month') }}
+),
+
+discounted_groups_to_add_exactly as (
+    select * from {{ ref('int_subscription_mrr_discounted') }}
+    where {{ in_recompute_window('month') }}
+),
+
+fx_rates_to_add_exactly as (
+    select * from {{ ref('int_fx_rates_monthly') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 estimated_account_months as (
     -- Distinct counts are slow to aggregate; the smallest and largest value tell 0, 1 or "more".
     select
-        month,
-        account_id,
-        min(currency) as min_currency,
-        max(currency) as max_currency,
-        min(customer_id) as min_customer_id,
-        max(customer_id) as max_customer_id,
-        sum(case when line_source = 'subscription_item' then 1 else 0 end) as subscription_count,
-        sum(case when line_source = 'crm_contract' then 1 else 0 end) as contract_count,
-        sum(line_count) as line_count,
-        sum(estimated_mrr_cents) as mrr_cents,
-        sum(estimated_fx_effect_cents) as fx_effect_cents
-    from converted
+        discounted_groups.month,
+        discounted_groups.account_id,
+        min({{ value_fingerprint('discounted_groups.currency') }}) as min_currency,
+        max({{ value_fingerprint('discounted_groups.currency') }}) as max_currency,
+        min({{ value_fingerprint('discounted_groups.customer_id') }}) as min_customer_id,
+        max({{ value_fingerprint('discounted_groups.customer_id') }}) as max_customer_id,
+        sum(case when discounted_groups.line_source = 'subscription_item' then 1 else 0 end) as subscription_count,
+        sum(case when discounted_groups.line_source = 'crm_contract' then 1 else 0 end) as contract_count,
+        sum(discounted_groups.line_count) as line_count,
+        sum(
+            cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
+            * cast(fx_rates_monthly.rate_to_reporting as {{ type_ratio() }})
+            / discounted_groups.mrr_denominator * 100
+        ) as mrr_cents,
+        sum(
+            cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
+            * cast(fx_rates_monthly.rate_change as {{ type_ratio() }})
+            / discounted_groups.mrr_denominator * 100
+        ) as fx_effect_cents
+    from discounted_groups
+    inner join fx_rates_monthly
+        on discounted_groups.currency = fx_rates_monthly.currency
+        and discounted_groups.month = fx_rates_monthly.month
     group by
-        month,
-        account_id
+        discounted_groups.month,
+        discounted_groups.account_id
 ),
 
 estimates_checked as (
@@ -72,39 +76,48 @@ estimates_checked as (
 
 several_currencies_or_customers as (
     select
-        converted.month,
-        converted.account_id,
-        count(distinct converted.currency) as currency_count,
-        count(distinct converted.customer_id) as billing_customer_count
-    from converted
+        discounted_groups_to_count.month,
+        discounted_groups_to_count.account_id,
+        count(distinct discounted_groups_to_count.currency) as currency_count,
+        count(distinct discounted_groups_to_count.customer_id) as billing_customer_count
+    from discounted_groups_to_count
     inner join estimates_checked
-        on converted.account_id = estimates_checked.account_id
-        and converted.month = estimates_checked.month
+        on discounted_groups_to_count.account_id = estimates_checked.account_id
+        and discounted_groups_to_count.month = estimates_checked.month
         and (
             estimates_checked.min_currency != estimates_checked.max_currency
             or estimates_checked.min_customer_id != estimates_checked.max_customer_id
         )
     group by
-        converted.month,
-        converted.account_id
+        discounted_groups_to_count.month,
+        discounted_groups_to_count.account_id
 ),
 
 close_to_half_a_cent as (
     select
-        converted.month,
-        converted.account_id,
-        converted.mrr_denominator,
-        cast(converted.discounted_mrr_numerator * converted.rate_to_reporting as decimal(38, 12)) as mrr_numerator,
-        cast(converted.discounted_mrr_numerator * converted.rate_change as decimal(38, 12)) as fx_effect_numerator,
+        discounted_groups_to_add_exactly.month,
+        discounted_groups_to_add_exactly.account_id,
+        discounted_groups_to_add_exactly.mrr_denominator,
+        cast(
+            discounted_groups_to_add_exactly.discounted_mrr_numerator * fx_rates_to_add_exactly.rate_to_reporting
+            as decimal(38, 12)
+        ) as mrr_numerator,
+        cast(
+            discounted_groups_to_add_exactly.discounted_mrr_numerator * fx_rates_to_add_exactly.rate_change
+            as decimal(38, 12)
+        ) as fx_effect_numerator,
         case
-            when {{ shared_mrr_denominator() }} % converted.mrr_denominator = 0
+            when {{ shared_mrr_denominator() }} % discounted_groups_to_add_exactly.mrr_denominator = 0
                 then {{ shared_mrr_denominator() }}
-            else converted.mrr_denominator
+            else discounted_groups_to_add_exactly.mrr_denominator
         end as shared_denominator
-    from converted
+    from discounted_groups_to_add_exactly
+    inner join fx_rates_to_add_exactly
+        on discounted_groups_to_add_exactly.currency = fx_rates_to_add_exactly.currency
+        and discounted_groups_to_add_exactly.month = fx_rates_to_add_exactly.month
     inner join estimates_checked
-        on converted.account_id = estimates_checked.account_id
-        and converted.month = estimates_checked.month
+        on discounted_groups_to_add_exactly.account_id = estimates_checked.account_id
+        and discounted_groups_to_add_exactly.month = estimates_checked.month
         and not estimates_checked.is_safe
 ),
 
