@@ -26,6 +26,12 @@ active_months as (
         recent_months.mrr,
         recent_months.fx_effect,
         first_active_months.first_active_month,
+        lag(recent_months.month) over (
+            partition by recent_months.account_id order by recent_months.month
+        ) as previous_active_month,
+        lag(recent_months.mrr) over (
+            partition by recent_months.account_id order by recent_months.month
+        ) as previous_active_mrr,
         lead(recent_months.month) over (
             partition by recent_months.account_id order by recent_months.month
         ) as next_active_month
@@ -35,11 +41,14 @@ active_months as (
     where recent_months.mrr > 0
 ),
 
+-- An active month opens with last month's MRR when last month was active too; the month after
+-- an account's last active month in a run is a churn month, which opens with that month's MRR.
 churn_months as (
     select
         cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
         account_id,
-        cast(0 as decimal(18, 2)) as mrr,
+        mrr as opening_mrr,
+        cast(0 as decimal(18, 2)) as closing_mrr,
         cast(0 as decimal(18, 2)) as fx_effect,
         first_active_month
     from active_months
@@ -50,11 +59,16 @@ churn_months as (
         )
 ),
 
-account_timeline as (
+with_opening as (
     select
         month,
         account_id,
-        mrr,
+        case
+            when previous_active_month = cast({{ dbt.dateadd('month', -1, 'month') }} as date)
+                then previous_active_mrr
+            else cast(0 as decimal(18, 2))
+        end as opening_mrr,
+        mrr as closing_mrr,
         fx_effect,
         first_active_month
     from active_months
@@ -62,26 +76,11 @@ account_timeline as (
     select
         month,
         account_id,
-        mrr,
+        opening_mrr,
+        closing_mrr,
         fx_effect,
         first_active_month
     from churn_months
-),
-
-with_opening as (
-    select
-        month,
-        account_id,
-        mrr as closing_mrr,
-        first_active_month,
-        case
-            when lag(month) over (partition by account_id order by month)
-                = cast({{ dbt.dateadd('month', -1, 'month') }} as date)
-                then lag(mrr) over (partition by account_id order by month)
-            else cast(0 as decimal(18, 2))
-        end as opening_mrr,
-        fx_effect
-    from account_timeline
 ),
 
 with_fx as (

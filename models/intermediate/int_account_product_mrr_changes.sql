@@ -6,6 +6,9 @@
 --   upsell (more of a product it had), downgrade (less of it).
 -- Per account and month: upsell + cross_sell - downgrade - product_churn = expansion - contraction
 -- of the account (which only ever shows the net), and the product fx adds up to the account fx.
+-- An account that only ever had one product (~70% of account-months) has no product pairs: its
+-- product's months are the account's months, with the account's fx (a lone product takes all of it),
+-- so they are classified from int_account_mrr_changes.
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
@@ -22,6 +25,16 @@ product_pairs_to_split_fx as (
     select * from {{ ref('int_account_product_mrr_pairs') }}
     where (opening_mrr > 0 or closing_mrr > 0)
         and {{ in_recompute_window('month') }}
+),
+
+account_changes_of_single_product_accounts as (
+    select * from {{ ref('int_account_mrr_changes') }}
+    where {{ in_recompute_window('month') }}
+),
+
+accounts_with_one_product as (
+    select * from {{ ref('int_accounts_sole_product_and_plan') }}
+    where sole_product_id is not null
 ),
 
 account_changes_without_fx_split as (
@@ -85,10 +98,28 @@ with_fx_split as (
     from fx_allocated
 ),
 
+single_products as (
+    select
+        account_changes_of_single_product_accounts.month,
+        account_changes_of_single_product_accounts.account_id,
+        accounts_with_one_product.sole_product_id as product_id,
+        account_changes_of_single_product_accounts.opening_mrr,
+        account_changes_of_single_product_accounts.closing_mrr,
+        account_changes_of_single_product_accounts.opening_mrr as account_opening_mrr,
+        account_changes_of_single_product_accounts.closing_mrr as account_closing_mrr,
+        account_changes_of_single_product_accounts.first_active_month,
+        account_changes_of_single_product_accounts.fx_mrr
+    from account_changes_of_single_product_accounts
+    inner join accounts_with_one_product
+        on account_changes_of_single_product_accounts.account_id = accounts_with_one_product.account_id
+),
+
 product_changes as (
     select * from without_fx_split
     union all
     select * from with_fx_split
+    union all
+    select * from single_products
 ),
 
 classified as (

@@ -1,5 +1,9 @@
 -- One row per account, product and month in which the product has MRR or had it the month before
 -- (through the as_of month): its opening (last month's) and closing MRR, and its exact fx effect.
+-- Only accounts that ever had several products: one with a single product moves as the account
+-- does, and int_account_product_mrr_changes takes its months from int_account_mrr_changes.
+-- The product split itself keeps every account: an account that takes a second product this month
+-- pairs its new months with split rows of months it had one product in.
 -- Each product month meets the month before by aggregation: it closes its own month and opens the
 -- next. Kept apart from int_account_product_mrr_changes: at a million accounts this aggregation
 -- and the join there do not fit in DuckDB's memory limit side by side. Product months are read
@@ -10,6 +14,11 @@
 with product_months as (
     select * from {{ ref('int_account_product_mrr_monthly') }}
     where {{ in_recompute_window('month', months_before=1) }}
+),
+
+accounts_with_several_products as (
+    select * from {{ ref('int_accounts_sole_product_and_plan') }}
+    where sole_product_id is null
 ),
 
 month_offsets as (
@@ -27,6 +36,8 @@ product_month_sides as (
         case when month_offsets.months_later = 0 then product_months.mrr else 0 end as closing_mrr,
         case when month_offsets.months_later = 0 then product_months.fx_effect_exact else 0 end as fx_effect_exact
     from product_months
+    inner join accounts_with_several_products
+        on product_months.account_id = accounts_with_several_products.account_id
     cross join month_offsets
 ),
 
