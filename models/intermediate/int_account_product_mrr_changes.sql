@@ -27,6 +27,8 @@ product_pairs_to_split_fx as (
         and {{ in_recompute_window('month') }}
 ),
 
+-- Read apart from the two reads below (DuckDB holds a CTE read more than once in memory); the
+-- join with accounts_with_one_product keeps the single-product accounts.
 account_changes_of_single_product_accounts as (
     select * from {{ ref('int_account_mrr_changes') }}
     where {{ in_recompute_window('month') }}
