@@ -13,6 +13,14 @@ valid_accounts as (
     where rejection_reason is null
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        customers.rejection_reason,
+        {{ unknown_reference('customers.account_id', 'valid_accounts.account_id', 'crm_accounts') }}
+    )
+{%- endset %}
+
 mapped as (
     select
         customers.customer_id,
@@ -22,11 +30,8 @@ mapped as (
         customers.created_at,
         customers.source_key,
         customers.source_row_number,
-        customers.raw_row,
-        coalesce(
-            customers.rejection_reason,
-            {{ unknown_reference('customers.account_id', 'valid_accounts.account_id', 'crm_accounts') }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('customers.raw_row', rejection_reason) }} as raw_row
     from customers
     left join valid_accounts
         on customers.account_id = valid_accounts.account_id

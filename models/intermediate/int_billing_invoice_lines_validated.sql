@@ -22,6 +22,17 @@ valid_subscriptions as (
     where rejection_reason is null
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        invoice_lines.rejection_reason,
+        {{ unknown_reference('invoice_lines.invoice_id', 'valid_invoices.invoice_id', 'billing_invoices') }},
+        {{ unknown_reference(
+            'invoice_lines.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
+        ) }}
+    )
+{%- endset %}
+
 validated as (
     select
         invoice_lines.invoice_line_id,
@@ -33,14 +44,8 @@ validated as (
         invoice_lines.period_end,
         invoice_lines.source_key,
         invoice_lines.source_row_number,
-        invoice_lines.raw_row,
-        coalesce(
-            invoice_lines.rejection_reason,
-            {{ unknown_reference('invoice_lines.invoice_id', 'valid_invoices.invoice_id', 'billing_invoices') }},
-            {{ unknown_reference(
-                'invoice_lines.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
-            ) }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('invoice_lines.raw_row', rejection_reason) }} as raw_row
     from invoice_lines
     left join valid_invoices
         on invoice_lines.invoice_id = valid_invoices.invoice_id

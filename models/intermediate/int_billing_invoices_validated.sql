@@ -17,6 +17,14 @@ valid_customers as (
     where rejection_reason is null
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        invoices.rejection_reason,
+        {{ unknown_reference('invoices.customer_id', 'valid_customers.customer_id', 'billing_customers') }}
+    )
+{%- endset %}
+
 validated as (
     select
         invoices.invoice_id,
@@ -27,11 +35,8 @@ validated as (
         invoices.currency,
         invoices.source_key,
         invoices.source_row_number,
-        invoices.raw_row,
-        coalesce(
-            invoices.rejection_reason,
-            {{ unknown_reference('invoices.customer_id', 'valid_customers.customer_id', 'billing_customers') }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('invoices.raw_row', rejection_reason) }} as raw_row
     from invoices
     left join valid_customers
         on invoices.customer_id = valid_customers.customer_id

@@ -13,6 +13,14 @@ valid_accounts as (
     where rejection_reason is null
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        churn_reasons.rejection_reason,
+        {{ unknown_reference('churn_reasons.account_id', 'valid_accounts.account_id', 'crm_accounts') }}
+    )
+{%- endset %}
+
 validated as (
     select
         churn_reasons.account_id,
@@ -21,11 +29,8 @@ validated as (
         churn_reasons.notes,
         churn_reasons.source_key,
         churn_reasons.source_row_number,
-        churn_reasons.raw_row,
-        coalesce(
-            churn_reasons.rejection_reason,
-            {{ unknown_reference('churn_reasons.account_id', 'valid_accounts.account_id', 'crm_accounts') }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('churn_reasons.raw_row', rejection_reason) }} as raw_row
     from churn_reasons
     left join valid_accounts
         on churn_reasons.account_id = valid_accounts.account_id

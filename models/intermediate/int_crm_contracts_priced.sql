@@ -19,6 +19,17 @@ valid_accounts as (
     where rejection_reason is null
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        contracts.rejection_reason,
+        {{ unknown_reference('contracts.account_id', 'valid_accounts.account_id', 'crm_accounts') }},
+        {{ unknown_reference(
+            'contracts.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
+        ) }}
+    )
+{%- endset %}
+
 priced as (
     select
         contracts.contract_id,
@@ -39,14 +50,8 @@ priced as (
         contracts.end_date as line_to,
         contracts.source_key,
         contracts.source_row_number,
-        contracts.raw_row,
-        coalesce(
-            contracts.rejection_reason,
-            {{ unknown_reference('contracts.account_id', 'valid_accounts.account_id', 'crm_accounts') }},
-            {{ unknown_reference(
-                'contracts.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
-            ) }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('contracts.raw_row', rejection_reason) }} as raw_row
     from contracts
     left join valid_accounts
         on contracts.account_id = valid_accounts.account_id

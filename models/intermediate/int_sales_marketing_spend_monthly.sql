@@ -13,6 +13,16 @@ currencies_with_rate as (
     select * from {{ ref('int_currencies_with_rates') }}
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        spend.rejection_reason,
+        {{ unknown_reference(
+            'spend.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
+        ) }}
+    )
+{%- endset %}
+
 validated as (
     select
         spend.spend_month,
@@ -22,13 +32,8 @@ validated as (
         coalesce(spend.currency, {{ reporting_currency() }}) as currency,
         spend.source_key,
         spend.source_row_number,
-        spend.raw_row,
-        coalesce(
-            spend.rejection_reason,
-            {{ unknown_reference(
-                'spend.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
-            ) }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('spend.raw_row', rejection_reason) }} as raw_row
     from spend
     left join currencies_with_rate
         on coalesce(spend.currency, {{ reporting_currency() }}) = currencies_with_rate.currency

@@ -13,6 +13,16 @@ valid_subscriptions as (
     where rejection_reason is null
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        discounts.rejection_reason,
+        {{ unknown_reference(
+            'discounts.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
+        ) }}
+    )
+{%- endset %}
+
 validated as (
     select
         discounts.discount_id,
@@ -23,13 +33,8 @@ validated as (
         discounts.valid_to,
         discounts.source_key,
         discounts.source_row_number,
-        discounts.raw_row,
-        coalesce(
-            discounts.rejection_reason,
-            {{ unknown_reference(
-                'discounts.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
-            ) }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('discounts.raw_row', rejection_reason) }} as raw_row
     from discounts
     left join valid_subscriptions
         on discounts.subscription_id = valid_subscriptions.subscription_id

@@ -29,6 +29,20 @@ valid_plans as (
     where rejection_reason is null
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        items.rejection_reason,
+        {{ unknown_reference(
+            'items.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
+        ) }},
+        {{ unknown_reference('items.plan_id', 'valid_plans.plan_id', 'billing_plans') }},
+        {{ unknown_reference(
+            'valid_plans.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
+        ) }}
+    )
+{%- endset %}
+
 priced as (
     select
         items.subscription_item_id,
@@ -62,17 +76,8 @@ priced as (
         end as line_to,
         items.source_key,
         items.source_row_number,
-        items.raw_row,
-        coalesce(
-            items.rejection_reason,
-            {{ unknown_reference(
-                'items.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
-            ) }},
-            {{ unknown_reference('items.plan_id', 'valid_plans.plan_id', 'billing_plans') }},
-            {{ unknown_reference(
-                'valid_plans.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
-            ) }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('items.raw_row', rejection_reason) }} as raw_row
     from items
     left join valid_subscriptions
         on items.subscription_id = valid_subscriptions.subscription_id

@@ -17,6 +17,14 @@ valid_customers as (
     where rejection_reason is null
 ),
 
+{#- Used twice below: as the reason, and to keep the raw text of rejected rows only. -#}
+{%- set rejection_reason -%}
+    coalesce(
+        subscriptions.rejection_reason,
+        {{ unknown_reference('subscriptions.customer_id', 'valid_customers.customer_id', 'billing_customers') }}
+    )
+{%- endset %}
+
 windows as (
     select
         subscriptions.subscription_id,
@@ -33,11 +41,8 @@ windows as (
         subscriptions.ended_at as billable_to,
         subscriptions.source_key,
         subscriptions.source_row_number,
-        subscriptions.raw_row,
-        coalesce(
-            subscriptions.rejection_reason,
-            {{ unknown_reference('subscriptions.customer_id', 'valid_customers.customer_id', 'billing_customers') }}
-        ) as rejection_reason
+        {{ rejection_reason }} as rejection_reason,
+        {{ raw_row_if_rejected('subscriptions.raw_row', rejection_reason) }} as raw_row
     from subscriptions
     left join valid_customers
         on subscriptions.customer_id = valid_customers.customer_id

@@ -36,15 +36,20 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['customer_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['customer_id']) }},
             parse_failure,
             {{ duplicate_key_conflict(['customer_id']) }}
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['customer_id']) }}
 )
 
 select * from final

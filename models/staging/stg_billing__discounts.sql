@@ -41,9 +41,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['discount_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['discount_id', 'subscription_id']) }},
             parse_failure,
@@ -53,6 +57,7 @@ final as (
             case when valid_to <= valid_from then 'valid_to is not after valid_from' end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['discount_id']) }}
 )
 
 select * from final

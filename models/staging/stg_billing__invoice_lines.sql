@@ -43,9 +43,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['invoice_line_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['invoice_line_id', 'invoice_id', 'line_type', 'amount']) }},
             parse_failure,
@@ -58,6 +62,7 @@ final as (
             case when amount < 0 and line_type != 'proration' then 'amount is negative' end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['invoice_line_id']) }}
 )
 
 select * from final

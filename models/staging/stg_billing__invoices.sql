@@ -34,9 +34,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['invoice_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['invoice_id', 'customer_id']) }},
             parse_failure,
@@ -47,6 +51,7 @@ final as (
             end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['invoice_id']) }}
 )
 
 select * from final

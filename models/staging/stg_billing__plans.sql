@@ -43,9 +43,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['plan_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['plan_id', 'billing_interval', 'unit_amount', 'currency']) }},
             parse_failure,
@@ -58,6 +62,7 @@ final as (
             case when unit_amount < 0 then 'unit_amount is negative' end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['plan_id']) }}
 )
 
 select * from final

@@ -40,9 +40,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['subscription_item_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['subscription_item_id', 'subscription_id', 'plan_id']) }},
             parse_failure,
@@ -51,6 +55,7 @@ final as (
             case when valid_to <= valid_from then 'valid_to is not after valid_from' end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['subscription_item_id']) }}
 )
 
 select * from final

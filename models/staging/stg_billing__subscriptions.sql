@@ -43,9 +43,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['subscription_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['subscription_id', 'customer_id']) }},
             parse_failure,
@@ -53,6 +57,7 @@ final as (
             {{ duplicate_key_conflict(['subscription_id']) }}
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['subscription_id']) }}
 )
 
 select * from final

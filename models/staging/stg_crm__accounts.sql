@@ -40,15 +40,20 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['account_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['account_id']) }},
             parse_failure,
             {{ duplicate_key_conflict(['account_id']) }}
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['account_id']) }}
 )
 
 select * from final

@@ -32,9 +32,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['account_id', 'churned_on']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['account_id']) }},
             parse_failure,
@@ -42,6 +46,7 @@ final as (
             {{ duplicate_key_conflict(['account_id', 'churned_on']) }}
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['account_id', 'churned_on']) }}
 )
 
 select * from final

@@ -47,9 +47,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['contract_id']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value([
                 'contract_id', 'account_id', 'billing_frequency', 'amount_per_period', 'currency', 'status',
@@ -70,6 +74,7 @@ final as (
             case when end_date <= start_date then 'end_date is not after start_date' end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['contract_id']) }}
 )
 
 select * from final

@@ -33,9 +33,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['rate_date', 'currency']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['currency']) }},
             parse_failure,
@@ -44,6 +48,7 @@ final as (
             case when rate_to_reporting <= 0 then 'rate_to_reporting is not positive' end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['rate_date', 'currency']) }}
 )
 
 select * from final

@@ -37,9 +37,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['period_type', 'period_start', 'metric']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['period_type', 'metric', 'direction']) }},
             parse_failure,
@@ -59,6 +63,7 @@ final as (
             end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['period_type', 'period_start', 'metric']) }}
 )
 
 select * from final

@@ -35,9 +35,13 @@ typed as (
     from deduplicated
 ),
 
+conflicting_keys as (
+    {{ conflicting_keys('typed', ['spend_month', 'category']) }}
+),
+
 final as (
     select
-        *,
+        typed.*,
         coalesce(
             {{ missing_value(['category', 'amount']) }},
             parse_failure,
@@ -46,6 +50,7 @@ final as (
             case when amount < 0 then 'amount is negative' end
         ) as rejection_reason
     from typed
+    {{ join_conflicting_keys('typed', ['spend_month', 'category']) }}
 )
 
 select * from final
