@@ -1,12 +1,21 @@
--- One row per account and month with counted lines, for accounts that ever had several plans: the
--- plan that brings the account the most gross MRR that month (ties: the smallest plan id), so a
--- bridge can be sliced by plan with every account in exactly one slice. A CRM contract counts as
--- the plan 'crm_contract'. An account with one plan ever (~55% of account-months) has it in every
--- month: readers take it from int_accounts_sole_product_and_plan instead of 7M more rows here.
+-- One row per account and month with counted lines: the plan that brings the account the most
+-- gross MRR that month (ties: the smallest plan id), so a bridge can be sliced by plan with every
+-- account in exactly one slice. A CRM contract counts as the plan 'crm_contract'.
+-- Only accounts that ever had several plans rank them; the others have their sole plan.
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
-with accounts_with_several_plans as (
+with account_months as (
+    select * from {{ ref('int_account_mrr_monthly') }}
+    where {{ in_recompute_window('month') }}
+),
+
+accounts_with_one_plan as (
+    select * from {{ ref('int_accounts_sole_product_and_plan') }}
+    where sole_plan_id is not null
+),
+
+accounts_with_several_plans as (
     select * from {{ ref('int_accounts_sole_product_and_plan') }}
     where sole_plan_id is null
 ),
@@ -14,6 +23,16 @@ with accounts_with_several_plans as (
 line_months as (
     select * from {{ ref('int_revenue_line_months') }}
     where {{ in_recompute_window('month') }}
+),
+
+single_plan_account_months as (
+    select
+        account_months.month,
+        account_months.account_id,
+        accounts_with_one_plan.sole_plan_id as primary_plan_id
+    from account_months
+    inner join accounts_with_one_plan
+        on account_months.account_id = accounts_with_one_plan.account_id
 ),
 
 plan_mrr as (
@@ -47,6 +66,12 @@ ranked as (
 ),
 
 final as (
+    select
+        month,
+        account_id,
+        primary_plan_id
+    from single_plan_account_months
+    union all
     select
         month,
         account_id,

@@ -1,8 +1,7 @@
 -- The monthly bridge cut by account attributes and by plan. For each slice_type, the slices of a
 -- month add up to mrr_bridge_monthly (every account-month is in exactly one slice value; empty =
 -- '(none)'). The plan slice is the account's primary plan that month (its churn month: the plan it
--- left), so an account that changes plan moves between plan slices from one month to the next; an
--- account with one plan ever is in that plan's slice every month.
+-- left), so an account that changes plan moves between plan slices from one month to the next.
 {%- set slice_types = ['segment', 'region', 'industry', 'owner'] %}
 
 with account_changes as (
@@ -17,11 +16,6 @@ primary_plans as (
     select * from {{ ref('int_account_primary_plan_monthly') }}
 ),
 
-sole_plans as (
-    select * from {{ ref('int_accounts_sole_product_and_plan') }}
-    where sole_plan_id is not null
-),
-
 account_slices as (
     -- One read of the account changes, with every slice value beside it (DuckDB would hold a CTE
     -- read once per slice type in memory).
@@ -30,7 +24,7 @@ account_slices as (
         {%- for slice_type in slice_types %}
         coalesce(accounts.{{ slice_type }}, '(none)') as {{ slice_type }}_value,
         {%- endfor %}
-        coalesce(primary_plans.primary_plan_id, sole_plans.sole_plan_id, '(none)') as plan_value
+        coalesce(primary_plans.primary_plan_id, '(none)') as plan_value
     from account_changes
     left join accounts
         on account_changes.account_id = accounts.account_id
@@ -40,8 +34,6 @@ account_slices as (
             when account_changes.closing_mrr > 0 then account_changes.month
             else cast({{ dbt.dateadd('month', -1, 'account_changes.month') }} as date)
         end
-    left join sole_plans
-        on account_changes.account_id = sole_plans.account_id
 ),
 
 slice_type_names as (
