@@ -54,18 +54,24 @@
 {#- Rows that share a primary key but differ elsewhere: no way to tell which is right, so all go.
     The keys seen more than once are few, so the staged rows meet them in a join with a tiny build
     side (a count over a window partitioned by the key took ~1 s more per read of a million-row
-    table). Every key column is checked for missing values first, so null keys need no match. -#}
+    table). Every key column is checked for missing values first, so null keys need no match.
+    rows_sharing_key: how many distinct staged rows have the row's key (1 for a good row). -#}
 {% macro conflicting_keys(relation, key_columns) -%}
     select
         {%- for column in key_columns %}
-        {{ column }} as conflicting_{{ column }}{{ "," if not loop.last }}
+        {{ column }} as conflicting_{{ column }},
         {%- endfor %}
+        count(*) as rows_sharing_key
     from {{ relation }}
     group by {{ key_columns | join(', ') }}
     having count(*) > 1
 {%- endmacro %}
 
-{% macro join_conflicting_keys(relation, key_columns) -%}
+{% macro with_rows_sharing_key(relation, key_columns) -%}
+    select
+        {{ relation }}.*,
+        coalesce(conflicting_keys.rows_sharing_key, 1) as rows_sharing_key
+    from {{ relation }}
     left join conflicting_keys
         on {% for column in key_columns -%}
         {{ relation }}.{{ column }} = conflicting_keys.conflicting_{{ column }}
@@ -75,8 +81,7 @@
 
 {% macro duplicate_key_conflict(key_columns) -%}
     case
-        when conflicting_keys.conflicting_{{ key_columns[0] }} is not null
-            then 'conflicting duplicate of {{ key_columns | join(", ") }}'
+        when rows_sharing_key > 1 then 'conflicting duplicate of {{ key_columns | join(", ") }}'
     end
 {%- endmacro %}
 

@@ -40,16 +40,19 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['customer_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['customer_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['customer_id']) }},
             parse_failure,
             {{ duplicate_key_conflict(['customer_id']) }}
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['customer_id']) }}
+    from keyed
 )
 
 select * from final

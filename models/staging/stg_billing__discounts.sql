@@ -45,9 +45,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['discount_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['discount_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['discount_id', 'subscription_id']) }},
             parse_failure,
@@ -56,8 +60,7 @@ final as (
             case when amount_off < 0 then 'amount_off is negative' end,
             case when valid_to <= valid_from then 'valid_to is not after valid_from' end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['discount_id']) }}
+    from keyed
 )
 
 select * from final

@@ -47,9 +47,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['invoice_line_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['invoice_line_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['invoice_line_id', 'invoice_id', 'line_type', 'amount']) }},
             parse_failure,
@@ -61,8 +65,7 @@ final as (
             -- Proration credits are negative by nature; any other negative line is a bad row.
             case when amount < 0 and line_type != 'proration' then 'amount is negative' end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['invoice_line_id']) }}
+    from keyed
 )
 
 select * from final

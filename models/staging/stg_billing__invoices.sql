@@ -38,9 +38,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['invoice_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['invoice_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['invoice_id', 'customer_id']) }},
             parse_failure,
@@ -50,8 +54,7 @@ final as (
                     then 'status: ''' || status || ''' is not paid, open, void or uncollectible'
             end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['invoice_id']) }}
+    from keyed
 )
 
 select * from final

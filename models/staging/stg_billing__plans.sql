@@ -47,9 +47,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['plan_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['plan_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['plan_id', 'billing_interval', 'unit_amount', 'currency']) }},
             parse_failure,
@@ -61,8 +65,7 @@ final as (
             case when interval_count < 1 then 'interval_count is below 1' end,
             case when unit_amount < 0 then 'unit_amount is negative' end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['plan_id']) }}
+    from keyed
 )
 
 select * from final

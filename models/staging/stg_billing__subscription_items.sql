@@ -44,9 +44,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['subscription_item_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['subscription_item_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['subscription_item_id', 'subscription_id', 'plan_id']) }},
             parse_failure,
@@ -54,8 +58,7 @@ final as (
             case when quantity < 0 then 'quantity is negative' end,
             case when valid_to <= valid_from then 'valid_to is not after valid_from' end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['subscription_item_id']) }}
+    from keyed
 )
 
 select * from final

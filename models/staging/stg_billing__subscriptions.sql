@@ -47,17 +47,20 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['subscription_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['subscription_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['subscription_id', 'customer_id']) }},
             parse_failure,
             {{ missing_value(['created_at']) }},
             {{ duplicate_key_conflict(['subscription_id']) }}
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['subscription_id']) }}
+    from keyed
 )
 
 select * from final

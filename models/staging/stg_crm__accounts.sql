@@ -44,16 +44,19 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['account_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['account_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['account_id']) }},
             parse_failure,
             {{ duplicate_key_conflict(['account_id']) }}
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['account_id']) }}
+    from keyed
 )
 
 select * from final

@@ -36,17 +36,20 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['account_id', 'churned_on']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['account_id', 'churned_on']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['account_id']) }},
             parse_failure,
             {{ missing_value(['churned_on']) }},
             {{ duplicate_key_conflict(['account_id', 'churned_on']) }}
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['account_id', 'churned_on']) }}
+    from keyed
 )
 
 select * from final

@@ -51,9 +51,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['contract_id']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['contract_id']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value([
                 'contract_id', 'account_id', 'billing_frequency', 'amount_per_period', 'currency', 'status',
@@ -73,8 +77,7 @@ final as (
             case when amount_per_period < 0 then 'amount_per_period is negative' end,
             case when end_date <= start_date then 'end_date is not after start_date' end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['contract_id']) }}
+    from keyed
 )
 
 select * from final

@@ -37,9 +37,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['rate_date', 'currency']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['rate_date', 'currency']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['currency']) }},
             parse_failure,
@@ -47,8 +51,7 @@ final as (
             {{ duplicate_key_conflict(['rate_date', 'currency']) }},
             case when rate_to_reporting <= 0 then 'rate_to_reporting is not positive' end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['rate_date', 'currency']) }}
+    from keyed
 )
 
 select * from final

@@ -41,9 +41,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['period_type', 'period_start', 'metric']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['period_type', 'period_start', 'metric']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['period_type', 'metric', 'direction']) }},
             parse_failure,
@@ -62,8 +66,7 @@ final as (
                     then 'direction: ''' || direction || ''' is not at_least or at_most'
             end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['period_type', 'period_start', 'metric']) }}
+    from keyed
 )
 
 select * from final

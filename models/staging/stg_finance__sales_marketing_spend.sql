@@ -39,9 +39,13 @@ conflicting_keys as (
     {{ conflicting_keys('typed', ['spend_month', 'category']) }}
 ),
 
+keyed as (
+    {{ with_rows_sharing_key('typed', ['spend_month', 'category']) }}
+),
+
 final as (
     select
-        typed.*,
+        *,
         coalesce(
             {{ missing_value(['category', 'amount']) }},
             parse_failure,
@@ -49,8 +53,7 @@ final as (
             {{ duplicate_key_conflict(['spend_month', 'category']) }},
             case when amount < 0 then 'amount is negative' end
         ) as rejection_reason
-    from typed
-    {{ join_conflicting_keys('typed', ['spend_month', 'category']) }}
+    from keyed
 )
 
 select * from final
