@@ -55,7 +55,8 @@
     The keys seen more than once are few, so the staged rows meet them in a join with a tiny build
     side (a count over a window partitioned by the key took ~1 s more per read of a million-row
     table). Every key column is checked for missing values first, so null keys need no match.
-    rows_sharing_key: how many distinct staged rows have the row's key (1 for a good row). -#}
+    A staging model builds the CTE conflicting_keys, then the rows with rows_sharing_key (how many
+    distinct staged rows have the row's key: 1 for a good row) from it and its typed rows. -#}
 {% macro conflicting_keys(relation, key_columns) -%}
     select
         {%- for column in key_columns %}
