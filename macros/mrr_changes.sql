@@ -1,5 +1,5 @@
 {#- Rule 8, once for every grain that has its own movements (reporting accounts, parent
-    rollups): from (month, account_id, mrr, fx_effect) rows of active or inactive months, the
+    rollups): from (month, key, mrr, fx_effect) rows of active or inactive months, the
     active months plus each churn month with opening/closing MRR and the movement amounts.
       prev = 0, cur > 0: new (first active month ever) or reactivation, amount = cur
       prev > 0, cur = 0: churn, amount = prev
@@ -8,36 +8,36 @@
     Inputs are whole cents, so opening + movements = closing exactly.
     An incremental model passes only the months it recomputes and the month before, and the whole
     history as all_account_months (read directly: DuckDB would hold a CTE read twice in memory), from
-    which the first active month comes. -#}
-{% macro mrr_changes(account_months, all_account_months=none) -%}
+    which the first active month comes. key names the column that identifies the account. -#}
+{% macro mrr_changes(account_months, all_account_months=none, key='account_id') -%}
 first_active_months as (
     select
-        account_id,
+        {{ key }},
         min(month) as first_active_month
     from {{ all_account_months or account_months }}
     where mrr > 0
-    group by account_id
+    group by {{ key }}
 ),
 
 active_months as (
     select
         recent_months.month,
-        recent_months.account_id,
+        recent_months.{{ key }},
         recent_months.mrr,
         recent_months.fx_effect,
         first_active_months.first_active_month,
         lag(recent_months.month) over (
-            partition by recent_months.account_id order by recent_months.month
+            partition by recent_months.{{ key }} order by recent_months.month
         ) as previous_active_month,
         lag(recent_months.mrr) over (
-            partition by recent_months.account_id order by recent_months.month
+            partition by recent_months.{{ key }} order by recent_months.month
         ) as previous_active_mrr,
         lead(recent_months.month) over (
-            partition by recent_months.account_id order by recent_months.month
+            partition by recent_months.{{ key }} order by recent_months.month
         ) as next_active_month
     from {{ account_months }} as recent_months
     inner join first_active_months
-        on recent_months.account_id = first_active_months.account_id
+        on recent_months.{{ key }} = first_active_months.{{ key }}
     where recent_months.mrr > 0
 ),
 
@@ -46,7 +46,7 @@ active_months as (
 churn_months as (
     select
         cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
-        account_id,
+        {{ key }},
         mrr as opening_mrr,
         cast(0 as decimal(18, 2)) as closing_mrr,
         cast(0 as decimal(18, 2)) as fx_effect,
@@ -62,7 +62,7 @@ churn_months as (
 with_opening as (
     select
         month,
-        account_id,
+        {{ key }},
         case
             when previous_active_month = cast({{ dbt.dateadd('month', -1, 'month') }} as date)
                 then previous_active_mrr
@@ -75,7 +75,7 @@ with_opening as (
     union all
     select
         month,
-        account_id,
+        {{ key }},
         opening_mrr,
         closing_mrr,
         fx_effect,
@@ -86,7 +86,7 @@ with_opening as (
 with_fx as (
     select
         month,
-        account_id,
+        {{ key }},
         opening_mrr,
         closing_mrr,
         first_active_month,
@@ -97,7 +97,7 @@ with_fx as (
 mrr_changes as (
     select
         month,
-        account_id,
+        {{ key }},
         cast(opening_mrr as decimal(18, 2)) as opening_mrr,
         cast(closing_mrr as decimal(18, 2)) as closing_mrr,
         cast(case

@@ -14,9 +14,13 @@
     case when min({{ expression }}) = max({{ expression }}) then min({{ expression }}) end
 {%- endmacro %}
 
-{#- A stand-in for a value that only has to compare equal or unequal (min = max: one distinct value),
-    null when the value is. On DuckDB a 64-bit hash, which aggregates far faster than strings: at 1M
-    accounts min/max of ids over 15M rows spilled to disk. Two values sharing a hash would count as one. -#}
+{#- A stand-in for a value that only has to compare equal or unequal, null when the value is: the
+    smallest and largest of a group (one distinct value or several), and the account_key and
+    customer_key the month models carry instead of the ids (int_revenue_lines). On DuckDB a 64-bit
+    hash, which groups, joins and is written far faster than a string: at 1M accounts an id column
+    costs ~3 s to write per 15M-row table, its hash 0.3 s, and min/max of ids over 15M rows spilled
+    to disk. Two ids sharing a hash would count as one: tests on int_revenue_lines and
+    int_account_keys fail the build if that ever happens. -#}
 {% macro value_fingerprint(column) -%}
     {{ return(adapter.dispatch('value_fingerprint', 'mrr_warehouse')(column)) }}
 {%- endmacro %}

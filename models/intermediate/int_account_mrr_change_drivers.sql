@@ -28,6 +28,7 @@ business_changes as (
     select
         month,
         account_id,
+        account_key,
         expansion_mrr - contraction_mrr as business_change
     from account_changes
     where opening_mrr > 0
@@ -39,14 +40,14 @@ months_compared as (
     -- Each changed account-month reads its own lines and those of the month before.
     select
         month,
-        account_id,
+        account_key,
         month as line_month,
         1 as is_current_month
     from business_changes
     union all
     select
         month,
-        account_id,
+        account_key,
         cast({{ dbt.dateadd('month', -1, 'month') }} as date) as line_month,
         0 as is_current_month
     from business_changes
@@ -55,7 +56,7 @@ months_compared as (
 plan_month_pairs as (
     select
         months_compared.month,
-        months_compared.account_id,
+        months_compared.account_key,
         coalesce(line_months.plan_id, line_months.line_source || ':' || line_months.line_id) as plan_key,
         line_months.currency,
         line_months.mrr_denominator,
@@ -65,14 +66,14 @@ plan_month_pairs as (
         line_months.mrr_numerator * (1 - months_compared.is_current_month) as previous_numerator
     from months_compared
     inner join line_months
-        on months_compared.account_id = line_months.account_id
+        on months_compared.account_key = line_months.account_key
         and months_compared.line_month = line_months.month
 ),
 
 plan_pairs as (
     select
         month,
-        account_id,
+        account_key,
         currency,
         mrr_denominator,
         case
@@ -88,7 +89,7 @@ plan_pairs as (
     from plan_month_pairs
     group by
         month,
-        account_id,
+        account_key,
         plan_key,
         currency,
         mrr_denominator
@@ -97,7 +98,7 @@ plan_pairs as (
 account_currency_changes as (
     select
         plan_pairs.month,
-        plan_pairs.account_id,
+        plan_pairs.account_key,
         {{ divide_exact(
             'sum(plan_pairs.seat_change_numerator) * coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)',
             'plan_pairs.mrr_denominator'
@@ -112,7 +113,7 @@ account_currency_changes as (
         and plan_pairs.month = fx_rates_monthly.month
     group by
         plan_pairs.month,
-        plan_pairs.account_id,
+        plan_pairs.account_key,
         plan_pairs.currency,
         plan_pairs.mrr_denominator,
         coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
@@ -121,13 +122,13 @@ account_currency_changes as (
 account_drivers as (
     select
         month,
-        account_id,
+        account_key,
         {{ round_to_cents('sum(seat_change_exact)') }} as seat_change,
         {{ round_to_cents('sum(plan_change_exact)') }} as plan_change
     from account_currency_changes
     group by
         month,
-        account_id
+        account_key
 ),
 
 final as (
@@ -144,7 +145,7 @@ final as (
         coalesce(account_drivers.plan_change, 0) as plan_change
     from business_changes
     left join account_drivers
-        on business_changes.account_id = account_drivers.account_id
+        on business_changes.account_key = account_drivers.account_key
         and business_changes.month = account_drivers.month
 )
 

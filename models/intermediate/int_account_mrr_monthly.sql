@@ -40,11 +40,11 @@ estimated_account_months as (
     -- Distinct counts are slow to aggregate; the smallest and largest value tell 0, 1 or "more".
     select
         discounted_groups.month,
-        discounted_groups.account_id,
+        discounted_groups.account_key,
         min({{ value_fingerprint('discounted_groups.currency') }}) as min_currency,
         max({{ value_fingerprint('discounted_groups.currency') }}) as max_currency,
-        min({{ value_fingerprint('discounted_groups.customer_id') }}) as min_customer_id,
-        max({{ value_fingerprint('discounted_groups.customer_id') }}) as max_customer_id,
+        min(discounted_groups.customer_key) as min_customer_key,
+        max(discounted_groups.customer_key) as max_customer_key,
         sum(case when discounted_groups.line_source = 'subscription_item' then 1 else 0 end) as subscription_count,
         sum(case when discounted_groups.line_source = 'crm_contract' then 1 else 0 end) as contract_count,
         sum(discounted_groups.line_count) as line_count,
@@ -64,7 +64,7 @@ estimated_account_months as (
         and discounted_groups.month = fx_rates_monthly.month
     group by
         discounted_groups.month,
-        discounted_groups.account_id
+        discounted_groups.account_key
 ),
 
 estimates_checked as (
@@ -77,26 +77,26 @@ estimates_checked as (
 several_currencies_or_customers as (
     select
         discounted_groups_to_count.month,
-        discounted_groups_to_count.account_id,
+        discounted_groups_to_count.account_key,
         count(distinct discounted_groups_to_count.currency) as currency_count,
-        count(distinct discounted_groups_to_count.customer_id) as billing_customer_count
+        count(distinct discounted_groups_to_count.customer_key) as billing_customer_count
     from discounted_groups_to_count
     inner join estimates_checked
-        on discounted_groups_to_count.account_id = estimates_checked.account_id
+        on discounted_groups_to_count.account_key = estimates_checked.account_key
         and discounted_groups_to_count.month = estimates_checked.month
         and (
             estimates_checked.min_currency != estimates_checked.max_currency
-            or estimates_checked.min_customer_id != estimates_checked.max_customer_id
+            or estimates_checked.min_customer_key != estimates_checked.max_customer_key
         )
     group by
         discounted_groups_to_count.month,
-        discounted_groups_to_count.account_id
+        discounted_groups_to_count.account_key
 ),
 
 close_to_half_a_cent as (
     select
         discounted_groups_to_add_exactly.month,
-        discounted_groups_to_add_exactly.account_id,
+        discounted_groups_to_add_exactly.account_key,
         discounted_groups_to_add_exactly.mrr_denominator,
         cast(
             discounted_groups_to_add_exactly.discounted_mrr_numerator * fx_rates_to_add_exactly.rate_to_reporting
@@ -116,7 +116,7 @@ close_to_half_a_cent as (
         on discounted_groups_to_add_exactly.currency = fx_rates_to_add_exactly.currency
         and discounted_groups_to_add_exactly.month = fx_rates_to_add_exactly.month
     inner join estimates_checked
-        on discounted_groups_to_add_exactly.account_id = estimates_checked.account_id
+        on discounted_groups_to_add_exactly.account_key = estimates_checked.account_key
         and discounted_groups_to_add_exactly.month = estimates_checked.month
         and not estimates_checked.is_safe
 ),
@@ -124,33 +124,33 @@ close_to_half_a_cent as (
 per_shared_denominator as (
     select
         month,
-        account_id,
+        account_key,
         shared_denominator,
         sum(mrr_numerator * cast(shared_denominator / mrr_denominator as integer)) as mrr_numerator,
         sum(fx_effect_numerator * cast(shared_denominator / mrr_denominator as integer)) as fx_effect_numerator
     from close_to_half_a_cent
     group by
         month,
-        account_id,
+        account_key,
         shared_denominator
 ),
 
 exact_account_months as (
     select
         month,
-        account_id,
+        account_key,
         {{ round_to_cents('sum(' ~ divide_exact('mrr_numerator', 'shared_denominator') ~ ')') }} as mrr,
         {{ round_to_cents('sum(' ~ divide_exact('fx_effect_numerator', 'shared_denominator') ~ ')') }} as fx_effect
     from per_shared_denominator
     group by
         month,
-        account_id
+        account_key
 ),
 
 final as (
     select
         estimates_checked.month,
-        estimates_checked.account_id,
+        estimates_checked.account_key,
         coalesce(exact_account_months.mrr, {{ cents_to_money('round(estimates_checked.mrr_cents)') }}) as mrr,
         coalesce(
             exact_account_months.fx_effect, {{ cents_to_money('round(estimates_checked.fx_effect_cents)') }}
@@ -161,17 +161,17 @@ final as (
         ) as currency_count,
         coalesce(
             several_currencies_or_customers.billing_customer_count,
-            case when estimates_checked.min_customer_id is null then 0 else 1 end
+            case when estimates_checked.min_customer_key is null then 0 else 1 end
         ) as billing_customer_count,
         estimates_checked.subscription_count,
         estimates_checked.contract_count,
         estimates_checked.line_count
     from estimates_checked
     left join several_currencies_or_customers
-        on estimates_checked.account_id = several_currencies_or_customers.account_id
+        on estimates_checked.account_key = several_currencies_or_customers.account_key
         and estimates_checked.month = several_currencies_or_customers.month
     left join exact_account_months
-        on estimates_checked.account_id = exact_account_months.account_id
+        on estimates_checked.account_key = exact_account_months.account_key
         and estimates_checked.month = exact_account_months.month
 )
 

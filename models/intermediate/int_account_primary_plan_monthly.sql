@@ -28,17 +28,17 @@ line_months as (
 single_plan_account_months as (
     select
         account_months.month,
-        account_months.account_id,
+        account_months.account_key,
         accounts_with_one_plan.sole_plan_id as primary_plan_id
     from account_months
     inner join accounts_with_one_plan
-        on account_months.account_id = accounts_with_one_plan.account_id
+        on account_months.account_key = accounts_with_one_plan.account_key
 ),
 
 plan_mrr as (
     select
         line_months.month,
-        line_months.account_id,
+        line_months.account_key,
         {{ plan_key('line_months.plan_id', 'line_months.line_source') }} as plan_id,
         -- Rounded to a millionth: sums of equal shares in doubles differ in their last bits, and
         -- must tie (then the smaller plan id wins), not be decided by the order they were added in.
@@ -46,20 +46,20 @@ plan_mrr as (
             as gross_local_mrr
     from line_months
     inner join accounts_with_several_plans
-        on line_months.account_id = accounts_with_several_plans.account_id
+        on line_months.account_key = accounts_with_several_plans.account_key
     group by
         line_months.month,
-        line_months.account_id,
+        line_months.account_key,
         {{ plan_key('line_months.plan_id', 'line_months.line_source') }}
 ),
 
 ranked as (
     select
         month,
-        account_id,
+        account_key,
         plan_id,
         row_number() over (
-            partition by account_id, month
+            partition by account_key, month
             order by gross_local_mrr desc, plan_id asc
         ) as plan_rank
     from plan_mrr
@@ -68,13 +68,13 @@ ranked as (
 final as (
     select
         month,
-        account_id,
+        account_key,
         primary_plan_id
     from single_plan_account_months
     union all
     select
         month,
-        account_id,
+        account_key,
         plan_id as primary_plan_id
     from ranked
     where plan_rank = 1

@@ -55,7 +55,7 @@ account_changes_with_fx_split as (
 without_fx_split as (
     select
         product_pairs.month,
-        product_pairs.account_id,
+        account_changes_without_fx_split.account_id,
         product_pairs.product_id,
         product_pairs.opening_mrr,
         product_pairs.closing_mrr,
@@ -65,25 +65,26 @@ without_fx_split as (
         cast(0 as decimal(18, 2)) as fx_mrr
     from product_pairs
     inner join account_changes_without_fx_split
-        on product_pairs.account_id = account_changes_without_fx_split.account_id
+        on product_pairs.account_key = account_changes_without_fx_split.account_key
         and product_pairs.month = account_changes_without_fx_split.month
 ),
 
 to_split_fx as (
     select
         product_pairs_to_split_fx.*,
+        account_changes_with_fx_split.account_id,
         account_changes_with_fx_split.opening_mrr as account_opening_mrr,
         account_changes_with_fx_split.closing_mrr as account_closing_mrr,
         account_changes_with_fx_split.fx_mrr as account_fx_mrr,
         account_changes_with_fx_split.first_active_month
     from product_pairs_to_split_fx
     inner join account_changes_with_fx_split
-        on product_pairs_to_split_fx.account_id = account_changes_with_fx_split.account_id
+        on product_pairs_to_split_fx.account_key = account_changes_with_fx_split.account_key
         and product_pairs_to_split_fx.month = account_changes_with_fx_split.month
 ),
 
 fx_allocated as (
-    {{ allocate_cents('to_split_fx', ['account_id', 'month'], 'product_id', 'fx_effect_exact', 'account_fx_mrr') }}
+    {{ allocate_cents('to_split_fx', ['account_key', 'month'], 'product_id', 'fx_effect_exact', 'account_fx_mrr') }}
 ),
 
 with_fx_split as (
@@ -113,7 +114,7 @@ single_products as (
         account_changes_of_single_product_accounts.fx_mrr
     from account_changes_of_single_product_accounts
     inner join accounts_with_one_product
-        on account_changes_of_single_product_accounts.account_id = accounts_with_one_product.account_id
+        on account_changes_of_single_product_accounts.account_key = accounts_with_one_product.account_key
 ),
 
 product_changes as (

@@ -48,20 +48,20 @@ fx_rates_monthly as (
 single_products as (
     select
         account_months.month,
-        account_months.account_id,
+        account_months.account_key,
         accounts_with_one_product.sole_product_id as product_id,
         account_months.mrr,
         cast(account_months.fx_effect as {{ type_ratio() }}) as fx_effect_exact,
         account_months.fx_effect as account_fx_effect
     from account_months
     inner join accounts_with_one_product
-        on account_months.account_id = accounts_with_one_product.account_id
+        on account_months.account_key = accounts_with_one_product.account_key
 ),
 
 product_gross_in_group as (
     select
         line_months.month,
-        line_months.account_id,
+        line_months.account_key,
         line_months.pricing_group_id,
         {{ product_key('line_months.product_id') }} as product_id,
         line_months.currency,
@@ -69,10 +69,10 @@ product_gross_in_group as (
         sum(line_months.mrr_numerator) as product_gross_numerator
     from line_months
     inner join accounts_with_several_products
-        on line_months.account_id = accounts_with_several_products.account_id
+        on line_months.account_key = accounts_with_several_products.account_key
     group by
         line_months.month,
-        line_months.account_id,
+        line_months.account_key,
         line_months.pricing_group_id,
         {{ product_key('line_months.product_id') }},
         line_months.currency,
@@ -84,7 +84,7 @@ product_local_mrr as (
     -- for splitting the account's exact, rounded MRR below (decimals here could overflow).
     select
         product_gross_in_group.month,
-        product_gross_in_group.account_id,
+        product_gross_in_group.account_key,
         product_gross_in_group.product_id,
         product_gross_in_group.currency,
         cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
@@ -101,7 +101,7 @@ product_local_mrr as (
 product_exact as (
     select
         product_local_mrr.month,
-        product_local_mrr.account_id,
+        product_local_mrr.account_key,
         product_local_mrr.product_id,
         sum(product_local_mrr.local_mrr * fx_rates_monthly.rate_to_reporting) as mrr_exact,
         sum(product_local_mrr.local_mrr * fx_rates_monthly.rate_change) as fx_effect_exact
@@ -111,7 +111,7 @@ product_exact as (
         and product_local_mrr.month = fx_rates_monthly.month
     group by
         product_local_mrr.month,
-        product_local_mrr.account_id,
+        product_local_mrr.account_key,
         product_local_mrr.product_id
 ),
 
@@ -122,18 +122,18 @@ with_account_totals as (
         account_months_to_split.fx_effect as account_fx_effect
     from product_exact
     inner join account_months_to_split
-        on product_exact.account_id = account_months_to_split.account_id
+        on product_exact.account_key = account_months_to_split.account_key
         and product_exact.month = account_months_to_split.month
 ),
 
 mrr_allocated as (
-    {{ allocate_cents('with_account_totals', ['account_id', 'month'], 'product_id', 'mrr_exact', 'account_mrr') }}
+    {{ allocate_cents('with_account_totals', ['account_key', 'month'], 'product_id', 'mrr_exact', 'account_mrr') }}
 ),
 
 split_products as (
     select
         month,
-        account_id,
+        account_key,
         product_id,
         allocated as mrr,
         fx_effect_exact,

@@ -30,21 +30,21 @@ month_offsets as (
 product_month_sides as (
     select
         cast({{ dbt.dateadd('month', 'month_offsets.months_later', 'product_months.month') }} as date) as month,
-        product_months.account_id,
+        product_months.account_key,
         product_months.product_id,
         case when month_offsets.months_later = 1 then product_months.mrr else 0 end as opening_mrr,
         case when month_offsets.months_later = 0 then product_months.mrr else 0 end as closing_mrr,
         case when month_offsets.months_later = 0 then product_months.fx_effect_exact else 0 end as fx_effect_exact
     from product_months
     inner join accounts_with_several_products
-        on product_months.account_id = accounts_with_several_products.account_id
+        on product_months.account_key = accounts_with_several_products.account_key
     cross join month_offsets
 ),
 
 final as (
     select
         month,
-        account_id,
+        account_key,
         product_id,
         cast(sum(opening_mrr) as decimal(18, 2)) as opening_mrr,
         cast(sum(closing_mrr) as decimal(18, 2)) as closing_mrr,
@@ -54,7 +54,7 @@ final as (
         and {{ in_recompute_window('month') }}
     group by
         month,
-        account_id,
+        account_key,
         product_id
 )
 

@@ -10,11 +10,11 @@ with revenue_lines as (
 
 final as (
     select
-        account_id,
+        account_key,
         {{ sole_value(product_key('product_id')) }} as sole_product_id,
         {{ sole_value(plan_key('plan_id', 'line_source')) }} as sole_plan_id
     from revenue_lines
-    group by account_id
+    group by account_key
 )
 
 select * from final

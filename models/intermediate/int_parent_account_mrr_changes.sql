@@ -14,18 +14,31 @@ family_members as (
     where is_in_family
 ),
 
+account_keys as (
+    select * from {{ ref('int_account_keys') }}
+),
+
+family_member_keys as (
+    select
+        family_members.top_parent_account_id,
+        account_keys.account_key
+    from family_members
+    inner join account_keys
+        on family_members.account_id = account_keys.account_id
+),
+
 parent_months as (
     select
         account_months.month,
-        family_members.top_parent_account_id as account_id,
+        family_member_keys.top_parent_account_id as account_id,
         sum(account_months.mrr) as mrr,
         sum(account_months.fx_effect) as fx_effect
     from account_months
-    inner join family_members
-        on account_months.account_id = family_members.account_id
+    inner join family_member_keys
+        on account_months.account_key = family_member_keys.account_key
     group by
         account_months.month,
-        family_members.top_parent_account_id
+        family_member_keys.top_parent_account_id
 ),
 
 {{ mrr_changes('parent_months') }},

@@ -18,8 +18,8 @@ reporting_months as (
 final as (
     select
         reporting_months.month,
-        revenue_lines.account_id,
-        revenue_lines.customer_id,
+        revenue_lines.account_key,
+        revenue_lines.customer_key,
         revenue_lines.pricing_group_id,
         revenue_lines.line_source,
         revenue_lines.line_id,

@@ -1,6 +1,7 @@
 -- Every valid recurring revenue line, from billing items and CRM contracts, in one shape,
 -- with the run of months in which it counts (rule 2). Lines that never count are dropped here
 -- (they are valid rows that simply earn nothing, e.g. a trial that never converted).
+-- account_key and customer_key stand in for the ids in the month models (macros/splits.sql).
 
 with items as (
     select * from {{ ref('int_subscription_items_priced') }}
@@ -60,6 +61,8 @@ all_lines as (
 with_counted_months as (
     select
         *,
+        {{ value_fingerprint('account_id') }} as account_key,
+        {{ value_fingerprint('customer_id') }} as customer_key,
         {{ first_counted_month('line_from') }} as first_counted_month,
         {{ last_counted_month('line_to') }} as last_counted_month
     from all_lines

@@ -21,10 +21,10 @@ reporting_months as (
 group_months as (
     select
         month,
-        account_id,
+        account_key,
         pricing_group_id,
         line_source,
-        customer_id,
+        customer_key,
         currency,
         factor_numerator,
         mrr_denominator,
@@ -34,10 +34,10 @@ group_months as (
     where {{ in_recompute_window('month') }}
     group by
         month,
-        account_id,
+        account_key,
         pricing_group_id,
         line_source,
-        customer_id,
+        customer_key,
         currency,
         factor_numerator,
         mrr_denominator
@@ -75,10 +75,10 @@ discount_months as (
 discounted as (
     select
         group_months.month,
-        group_months.account_id,
+        group_months.account_key,
         group_months.pricing_group_id,
         group_months.line_source,
-        group_months.customer_id,
+        group_months.customer_key,
         group_months.currency,
         group_months.mrr_denominator,
         group_months.line_count,
@@ -102,10 +102,10 @@ discounted as (
 final as (
     select
         month,
-        account_id,
+        account_key,
         pricing_group_id,
         line_source,
-        customer_id,
+        customer_key,
         currency,
         mrr_denominator,
         line_count,

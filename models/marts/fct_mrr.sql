@@ -25,7 +25,7 @@ final as (
         cast(coalesce(account_months.line_count, 0) as integer) as line_count
     from account_changes
     left join account_months
-        on account_changes.account_id = account_months.account_id
+        on account_changes.account_key = account_months.account_key
         and account_changes.month = account_months.month
 )
 

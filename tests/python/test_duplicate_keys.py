@@ -10,11 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dbt.cli.main import dbtRunner
-from warehouse_builds import dbt_environment
-
-from mrr_warehouse.build import DATABASE_ENV, environment
-from mrr_warehouse.project import project_root
+from warehouse_builds import show_inline
 
 ROWS = "select * from (values {}) as keyed(account_id, month, product_id)"
 DISTINCT = "('a', 1, 'p'), ('a', 2, 'p'), ('b', 1, 'p'), ('a', 1, 'q'), ('a', 1, null)"
@@ -24,14 +20,7 @@ REPEATED = "('a', 1, 'p'), ('a', 1, 'p'), ('b', 2, null), ('b', 2, null), ('b', 
 def duplicate_keys(implementation: str, rows: str, tmp_path: Path) -> list[tuple]:
     inline = (f"{{{{ mrr_warehouse.{implementation}__duplicate_keys(\"{ROWS.format(rows)}\", "
               f"'account_id, month, product_id') }}}}")
-    root = str(project_root())
-    settings = {**dbt_environment(tmp_path), DATABASE_ENV: str(tmp_path / "empty.duckdb")}
-    with environment(settings):
-        result = dbtRunner().invoke(["show", "--inline", inline, "--project-dir", root, "--profiles-dir", root,
-                                     "--limit", "-1", "--quiet"])
-    assert result.success, result.exception
-    table = result.result.results[0].agate_table
-    return sorted((row[0], row[1], row[2], row[3]) for row in table.rows)
+    return sorted(row[:4] for row in show_inline(inline, tmp_path))
 
 
 @pytest.mark.parametrize("implementation", ["default", "duckdb"])

@@ -17,11 +17,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+from dbt.cli.main import dbtRunner
 
-from mrr_warehouse.build import build, environment
+from mrr_warehouse.build import DATABASE_ENV, build, environment
 from mrr_warehouse.contract import load_contract
 from mrr_warehouse.inputs import quote_identifier
-from mrr_warehouse.project import default_data_dir
+from mrr_warehouse.project import default_data_dir, project_root
 
 AS_OF = date(2026, 10, 31)
 CONTRACT = load_contract()
@@ -93,6 +94,17 @@ def dbt_environment(folder: Path) -> dict[str, str]:
     """Environment for the builds of these tests: dbt's target/ and logs/ in folder (the project's target/ is left
     alone)."""
     return {"DBT_TARGET_PATH": str(folder / "dbt-target"), "DBT_LOG_PATH": str(folder / "dbt-logs")}
+
+
+def show_inline(sql: str, folder: Path) -> list[tuple]:
+    """Every row of `dbt show --inline sql` (Jinja and project macros allowed) on an empty DuckDB file in folder."""
+    root = str(project_root())
+    settings = {**dbt_environment(folder), DATABASE_ENV: str(folder / "empty.duckdb")}
+    with environment(settings):
+        result = dbtRunner().invoke(["show", "--inline", sql, "--project-dir", root, "--profiles-dir", root,
+                                     "--limit", "-1", "--quiet"])
+    assert result.success, result.exception
+    return [tuple(row) for row in result.result.results[0].agate_table.rows]
 
 
 def run_build(data: Path, as_of: date, database: Path, **options: object) -> Path:

@@ -29,7 +29,7 @@ account_slices as (
     left join accounts
         on account_changes.account_id = accounts.account_id
     left join primary_plans
-        on account_changes.account_id = primary_plans.account_id
+        on account_changes.account_key = primary_plans.account_key
         and primary_plans.month = case
             when account_changes.closing_mrr > 0 then account_changes.month
             else cast({{ dbt.dateadd('month', -1, 'account_changes.month') }} as date)

@@ -20,7 +20,18 @@ reporting_months as (
 
 single_account_changes as (
     -- Billing-only accounts are not CRM accounts, so never in a family.
-    select account_changes.*
+    select
+        account_changes.month,
+        account_changes.account_id,
+        account_changes.opening_mrr,
+        account_changes.closing_mrr,
+        account_changes.new_mrr,
+        account_changes.reactivation_mrr,
+        account_changes.expansion_mrr,
+        account_changes.contraction_mrr,
+        account_changes.churn_mrr,
+        account_changes.fx_mrr,
+        account_changes.first_active_month
     from account_changes
     left join top_parents
         on account_changes.account_id = top_parents.account_id
