@@ -29,7 +29,8 @@ final as (
         revenue_lines.quantity,
         revenue_lines.factor_numerator,
         revenue_lines.mrr_denominator,
-        revenue_lines.mrr_numerator
+        revenue_lines.mrr_numerator,
+        revenue_lines.account_lines_overlap
     from revenue_lines
     inner join reporting_months
         on reporting_months.month >= revenue_lines.first_counted_month
