@@ -1,7 +1,8 @@
 -- One row per account and month with counted lines: the plan that brings the account the most
 -- gross MRR that month (ties: the smallest plan id), so a bridge can be sliced by plan with every
 -- account in exactly one slice. A CRM contract counts as the plan 'crm_contract'.
--- Only accounts that ever had several plans rank them; the others have their sole plan.
+-- Only accounts that ever had several plans and have several lines in some month rank them; the
+-- others have their sole plan, or the plan of their one line that month.
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
@@ -20,9 +21,16 @@ accounts_with_several_plans as (
     where sole_plan_id is null
 ),
 
+line_months_of_accounts_with_one_line_a_month as (
+    select * from {{ ref('int_revenue_line_months') }}
+    where not account_lines_overlap
+        and {{ in_recompute_window('month') }}
+),
+
 line_months as (
     select * from {{ ref('int_revenue_line_months') }}
-    where {{ in_recompute_window('month') }}
+    where account_lines_overlap
+        and {{ in_recompute_window('month') }}
 ),
 
 single_plan_account_months as (
@@ -33,6 +41,19 @@ single_plan_account_months as (
     from account_months
     inner join accounts_with_one_plan
         on account_months.account_key = accounts_with_one_plan.account_key
+),
+
+single_line_account_months as (
+    select
+        line_months_of_accounts_with_one_line_a_month.month,
+        line_months_of_accounts_with_one_line_a_month.account_key,
+        {{ plan_key(
+            'line_months_of_accounts_with_one_line_a_month.plan_id',
+            'line_months_of_accounts_with_one_line_a_month.line_source'
+        ) }} as primary_plan_id
+    from line_months_of_accounts_with_one_line_a_month
+    inner join accounts_with_several_plans
+        on line_months_of_accounts_with_one_line_a_month.account_key = accounts_with_several_plans.account_key
 ),
 
 plan_mrr as (
@@ -71,6 +92,12 @@ final as (
         account_key,
         primary_plan_id
     from single_plan_account_months
+    union all
+    select
+        month,
+        account_key,
+        primary_plan_id
+    from single_line_account_months
     union all
     select
         month,
