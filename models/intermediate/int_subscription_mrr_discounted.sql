@@ -6,6 +6,12 @@
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
+{#- What makes a pricing group-month: the lines of a group that share these are added up. -#}
+{%- set group_columns = [
+    'month', 'account_key', 'pricing_group_id', 'line_source', 'customer_key', 'currency',
+    'factor_numerator', 'mrr_denominator', 'account_lines_overlap',
+] %}
+
 -- An account whose lines never share a month has one line per pricing group and month: its
 -- line-months are group-months as they are. Only the others are aggregated (a 15M-group hash
 -- aggregation at 1M accounts was most of this model's time).
@@ -31,42 +37,17 @@ reporting_months as (
 
 group_months as (
     select
-        month,
-        account_key,
-        pricing_group_id,
-        line_source,
-        customer_key,
-        currency,
-        factor_numerator,
-        mrr_denominator,
-        account_lines_overlap,
+        {{ group_columns | join(',\n        ') }},
         mrr_numerator as gross_mrr_numerator,
         cast(1 as bigint) as line_count
     from line_months_of_accounts_with_one_line_a_month
     union all
     select
-        month,
-        account_key,
-        pricing_group_id,
-        line_source,
-        customer_key,
-        currency,
-        factor_numerator,
-        mrr_denominator,
-        account_lines_overlap,
+        {{ group_columns | join(',\n        ') }},
         sum(mrr_numerator) as gross_mrr_numerator,
         count(*) as line_count
     from line_months_of_accounts_with_overlapping_lines
-    group by
-        month,
-        account_key,
-        pricing_group_id,
-        line_source,
-        customer_key,
-        currency,
-        factor_numerator,
-        mrr_denominator,
-        account_lines_overlap
+    group by {{ group_columns | join(', ') }}
 ),
 
 discount_windows as (
