@@ -35,9 +35,11 @@ line_months as (
     where {{ in_recompute_window('month') }}
 ),
 
+-- Only the groups a discount changed: the others' lines keep their own MRR.
 discounted_groups as (
     select * from {{ ref('int_subscription_mrr_discounted') }}
-    where {{ in_recompute_window('month') }}
+    where discounted_mrr_numerator != gross_mrr_numerator
+        and {{ in_recompute_window('month') }}
 ),
 
 fx_rates_monthly as (
@@ -58,61 +60,48 @@ single_products as (
         on account_months.account_key = accounts_with_one_product.account_key
 ),
 
-product_gross_in_group as (
+line_local_mrr as (
+    -- Each line's discounted local MRR, as a double: only a weight for splitting the account's
+    -- exact, rounded MRR below (decimals here could overflow). A discounted group's MRR is shared
+    -- among its lines by their gross MRR.
     select
         line_months.month,
         line_months.account_key,
-        line_months.pricing_group_id,
         {{ product_key('line_months.product_id') }} as product_id,
         line_months.currency,
-        line_months.mrr_denominator,
-        sum(line_months.mrr_numerator) as product_gross_numerator
+        case
+            when discounted_groups.pricing_group_id is null
+                then cast(line_months.mrr_numerator as {{ type_ratio() }}) / line_months.mrr_denominator
+            else
+                cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
+                * {{ safe_ratio('line_months.mrr_numerator', 'discounted_groups.gross_mrr_numerator') }}
+                / discounted_groups.mrr_denominator
+        end as local_mrr
     from line_months
     inner join accounts_with_several_products
         on line_months.account_key = accounts_with_several_products.account_key
-    group by
-        line_months.month,
-        line_months.account_key,
-        line_months.pricing_group_id,
-        {{ product_key('line_months.product_id') }},
-        line_months.currency,
-        line_months.mrr_denominator
-),
-
-product_local_mrr as (
-    -- The product's share of its pricing group's discounted local MRR, as a double: only a weight
-    -- for splitting the account's exact, rounded MRR below (decimals here could overflow).
-    select
-        product_gross_in_group.month,
-        product_gross_in_group.account_key,
-        product_gross_in_group.product_id,
-        product_gross_in_group.currency,
-        cast(discounted_groups.discounted_mrr_numerator as {{ type_ratio() }})
-        * {{ safe_ratio('product_gross_in_group.product_gross_numerator', 'discounted_groups.gross_mrr_numerator') }}
-        / discounted_groups.mrr_denominator as local_mrr
-    from product_gross_in_group
-    inner join discounted_groups
-        on product_gross_in_group.pricing_group_id = discounted_groups.pricing_group_id
-        and product_gross_in_group.month = discounted_groups.month
-        and product_gross_in_group.currency = discounted_groups.currency
-        and product_gross_in_group.mrr_denominator = discounted_groups.mrr_denominator
+    left join discounted_groups
+        on line_months.pricing_group_id = discounted_groups.pricing_group_id
+        and line_months.month = discounted_groups.month
+        and line_months.currency = discounted_groups.currency
+        and line_months.mrr_denominator = discounted_groups.mrr_denominator
 ),
 
 product_exact as (
     select
-        product_local_mrr.month,
-        product_local_mrr.account_key,
-        product_local_mrr.product_id,
-        sum(product_local_mrr.local_mrr * fx_rates_monthly.rate_to_reporting) as mrr_exact,
-        sum(product_local_mrr.local_mrr * fx_rates_monthly.rate_change) as fx_effect_exact
-    from product_local_mrr
+        line_local_mrr.month,
+        line_local_mrr.account_key,
+        line_local_mrr.product_id,
+        sum(line_local_mrr.local_mrr * fx_rates_monthly.rate_to_reporting) as mrr_exact,
+        sum(line_local_mrr.local_mrr * fx_rates_monthly.rate_change) as fx_effect_exact
+    from line_local_mrr
     inner join fx_rates_monthly
-        on product_local_mrr.currency = fx_rates_monthly.currency
-        and product_local_mrr.month = fx_rates_monthly.month
+        on line_local_mrr.currency = fx_rates_monthly.currency
+        and line_local_mrr.month = fx_rates_monthly.month
     group by
-        product_local_mrr.month,
-        product_local_mrr.account_key,
-        product_local_mrr.product_id
+        line_local_mrr.month,
+        line_local_mrr.account_key,
+        line_local_mrr.product_id
 ),
 
 with_account_totals as (
