@@ -30,6 +30,7 @@ mapped as (
         customers.created_at,
         customers.source_key,
         customers.source_row_number,
+        customers.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('customers.raw_row', rejection_reason) }} as raw_row
     from customers

@@ -44,6 +44,7 @@ validated as (
         invoice_lines.period_end,
         invoice_lines.source_key,
         invoice_lines.source_row_number,
+        invoice_lines.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('invoice_lines.raw_row', rejection_reason) }} as raw_row
     from invoice_lines

@@ -35,6 +35,7 @@ validated as (
         invoices.currency,
         invoices.source_key,
         invoices.source_row_number,
+        invoices.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('invoices.raw_row', rejection_reason) }} as raw_row
     from invoices

@@ -29,6 +29,7 @@ validated as (
         churn_reasons.notes,
         churn_reasons.source_key,
         churn_reasons.source_row_number,
+        churn_reasons.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('churn_reasons.raw_row', rejection_reason) }} as raw_row
     from churn_reasons

@@ -50,6 +50,7 @@ priced as (
         contracts.end_date as line_to,
         contracts.source_key,
         contracts.source_row_number,
+        contracts.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('contracts.raw_row', rejection_reason) }} as raw_row
     from contracts

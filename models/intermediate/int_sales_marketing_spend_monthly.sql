@@ -32,6 +32,7 @@ validated as (
         coalesce(spend.currency, {{ reporting_currency() }}) as currency,
         spend.source_key,
         spend.source_row_number,
+        spend.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('spend.raw_row', rejection_reason) }} as raw_row
     from spend

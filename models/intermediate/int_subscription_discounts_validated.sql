@@ -33,6 +33,7 @@ validated as (
         discounts.valid_to,
         discounts.source_key,
         discounts.source_row_number,
+        discounts.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('discounts.raw_row', rejection_reason) }} as raw_row
     from discounts

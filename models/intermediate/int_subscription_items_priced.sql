@@ -76,6 +76,7 @@ priced as (
         end as line_to,
         items.source_key,
         items.source_row_number,
+        items.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('items.raw_row', rejection_reason) }} as raw_row
     from items

@@ -41,6 +41,7 @@ windows as (
         subscriptions.ended_at as billable_to,
         subscriptions.source_key,
         subscriptions.source_row_number,
+        subscriptions.raw_row_count,
         {{ rejection_reason }} as rejection_reason,
         {{ raw_row_if_rejected('subscriptions.raw_row', rejection_reason) }} as raw_row
     from subscriptions
