@@ -9,6 +9,8 @@
 -- An account that only ever had one product (~70% of account-months) has no product pairs: its
 -- product's months are the account's months, with the account's fx (a lone product takes all of it),
 -- so they are classified from int_account_mrr_changes.
+-- Keyed by account_key like the month models it reads; fct_mrr_product_movements, which keeps
+-- only the non-zero movements, looks the account id up.
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
@@ -55,7 +57,7 @@ account_changes_with_fx_split as (
 without_fx_split as (
     select
         product_pairs.month,
-        account_changes_without_fx_split.account_id,
+        product_pairs.account_key,
         product_pairs.product_id,
         product_pairs.opening_mrr,
         product_pairs.closing_mrr,
@@ -72,7 +74,6 @@ without_fx_split as (
 to_split_fx as (
     select
         product_pairs_to_split_fx.*,
-        account_changes_with_fx_split.account_id,
         account_changes_with_fx_split.opening_mrr as account_opening_mrr,
         account_changes_with_fx_split.closing_mrr as account_closing_mrr,
         account_changes_with_fx_split.fx_mrr as account_fx_mrr,
@@ -90,7 +91,7 @@ fx_allocated as (
 with_fx_split as (
     select
         month,
-        account_id,
+        account_key,
         product_id,
         opening_mrr,
         closing_mrr,
@@ -104,7 +105,7 @@ with_fx_split as (
 single_products as (
     select
         account_changes_of_single_product_accounts.month,
-        account_changes_of_single_product_accounts.account_id,
+        account_changes_of_single_product_accounts.account_key,
         accounts_with_one_product.sole_product_id as product_id,
         account_changes_of_single_product_accounts.opening_mrr,
         account_changes_of_single_product_accounts.closing_mrr,
@@ -135,7 +136,7 @@ classified as (
 final as (
     select
         month,
-        account_id,
+        account_key,
         product_id,
         cast(opening_mrr as decimal(18, 2)) as opening_mrr,
         cast(closing_mrr as decimal(18, 2)) as closing_mrr,

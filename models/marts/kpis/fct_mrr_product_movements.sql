@@ -9,8 +9,12 @@ with product_changes as (
     where {{ in_recompute_window('month') }}
 ),
 
+account_keys as (
+    select * from {{ ref('int_account_keys') }}
+),
+
 movements as (
-    {{ unpivot_movements('product_changes', ['month', 'account_id', 'product_id'], {
+    {{ unpivot_movements('product_changes', ['month', 'account_key', 'product_id'], {
         'new': 'new_mrr',
         'reactivation': 'reactivation_mrr',
         'cross_sell': 'cross_sell_mrr',
@@ -24,12 +28,14 @@ movements as (
 
 final as (
     select
-        month,
-        account_id,
-        cast(product_id as varchar) as product_id,
-        cast(movement_type as varchar) as movement_type,
-        cast(mrr_change as decimal(18, 2)) as mrr_change
+        movements.month,
+        account_keys.account_id,
+        cast(movements.product_id as varchar) as product_id,
+        cast(movements.movement_type as varchar) as movement_type,
+        cast(movements.mrr_change as decimal(18, 2)) as mrr_change
     from movements
+    left join account_keys
+        on movements.account_key = account_keys.account_key
 )
 
 select * from final
