@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import Warehouse
+from warehouse_builds import AS_OF, dbt_environment
 
-from mrr_warehouse.build import run_dbt
+from mrr_warehouse.build import environment, run_dbt
 from mrr_warehouse.errors import BuildError
 from mrr_warehouse.project import project_root
 
@@ -37,8 +38,10 @@ RECONCILIATIONS = {
 
 
 def run_tests(database: Path, names: list[str]) -> None:
+    """`dbt test --select names` on database as built at AS_OF, with dbt's target/ and logs/ beside it."""
     root = str(project_root())
-    run_dbt(["test", "--select", *names, "--project-dir", root, "--profiles-dir", root], database)
+    with environment(dbt_environment(database.parent)):
+        run_dbt(["test", "--select", *names, "--project-dir", root, "--profiles-dir", root], database, AS_OF)
 
 
 @pytest.fixture
