@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,17 +235,33 @@ def _load_all(connection: duckdb.DuckDBPyConnection, schema: str, sources: list[
     connection.execute("set preserve_insertion_order = true; set enable_progress_bar = false")
     connection.execute(f"drop schema if exists {quote_identifier(schema)} cascade")
     connection.execute(f"create schema {quote_identifier(schema)}")
-    counts, problems = {}, []
-    for source in sources:
-        try:
-            counts[source.table.name] = _load_table(connection, schema, source)
-        except FILE_ERRORS as error:
-            problems.append(f"{source.path}: {_reason(error)} ({_expected(source.table)})")
+    # A Parquet file of a few row groups is read by one or two threads, so one table at a time left a core
+    # idle (at 1M accounts: 16 s one by one, 10 s two at a time). Largest first, so the last to finish is small.
+    by_size = sorted(sources, key=_file_size, reverse=True)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        outcomes = {name: (count, problem) for name, count, problem
+                    in pool.map(lambda source: _load_or_explain(connection, schema, source), by_size)}
+    counts = {source.table.name: outcomes[source.table.name][0] for source in sources}
+    problems = [problem for _, problem in (outcomes[source.table.name] for source in sources) if problem]
     if problems:
         connection.execute(f"drop schema {quote_identifier(schema)} cascade")
         raise InputError(problems)
     _write_manifest(connection, schema, sources, counts)
     return counts
+
+
+def _file_size(source: SourceFile) -> int:
+    return source.path.stat().st_size if source.path else 0
+
+
+def _load_or_explain(connection: duckdb.DuckDBPyConnection, schema: str,
+                     source: SourceFile) -> tuple[str, int, str | None]:
+    """Load source on a cursor of its own (one per thread): (table, rows loaded, None) or (table, 0, problem)."""
+    with closing(connection.cursor()) as cursor:
+        try:
+            return source.table.name, _load_table(cursor, schema, source), None
+        except FILE_ERRORS as error:
+            return source.table.name, 0, f"{source.path}: {_reason(error)} ({_expected(source.table)})"
 
 
 def _load_table(connection: duckdb.DuckDBPyConnection, schema: str, source: SourceFile) -> int:
