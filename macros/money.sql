@@ -100,3 +100,13 @@
 {% macro cents_to_money(whole_cents) -%}
     cast(cast({{ whole_cents }} as bigint) * cast(0.01 as decimal(3, 2)) as decimal(18, 2))
 {%- endmacro %}
+
+{#- What makes a pricing group-month (a subscription, or a CRM contract, in a month): the lines that
+    share these are discounted together (int_subscription_mrr_discounted) and counted as one
+    subscription or contract (int_account_mrr_monthly). -#}
+{% macro pricing_group_columns() -%}
+    {{ return([
+        'month', 'account_key', 'pricing_group_id', 'line_source', 'customer_key', 'currency',
+        'factor_numerator', 'mrr_denominator',
+    ]) }}
+{%- endmacro %}

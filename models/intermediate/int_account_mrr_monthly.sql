@@ -9,28 +9,59 @@
 
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
-{#- Each pricing group's part of its account-month: the account-month itself for an account with one
-    group a month, added up for the others. -#}
-{%- set group_currency = value_fingerprint('account_groups.currency') %}
-{%- set group_is_subscription = "case when account_groups.line_source = 'subscription_item' then 1 else 0 end" %}
-{%- set group_is_contract = "case when account_groups.line_source = 'crm_contract' then 1 else 0 end" %}
-{%- set group_mrr_cents = 'cast(account_groups.discounted_mrr_numerator as ' ~ type_ratio() ~ ')'
-    ~ ' * cast(fx_rates_monthly.rate_to_reporting as ' ~ type_ratio() ~ ') / account_groups.mrr_denominator * 100' %}
-{%- set group_fx_effect_cents = 'cast(account_groups.discounted_mrr_numerator as ' ~ type_ratio() ~ ')'
-    ~ ' * cast(fx_rates_monthly.rate_change as ' ~ type_ratio() ~ ') / account_groups.mrr_denominator * 100' %}
+{#- An account-month adds up its parts: its lines for the estimate, its pricing groups on the exact
+    path. A subscription with a discount active that month has a discounted numerator
+    (int_subscription_mrr_discounted), shared among its lines by their gross MRR for the estimate;
+    every other part's numerator is its own. -#}
+{%- set group_columns = pricing_group_columns() %}
+{%- set group_numerator = 'coalesce(part_discounts.discounted_mrr_numerator, parts.gross_mrr_numerator)' %}
+{%- set line_numerator_estimate -%}
+    case
+        when part_discounts.pricing_group_id is null then cast(parts.mrr_numerator as {{ type_ratio() }})
+        else
+            cast(part_discounts.discounted_mrr_numerator as {{ type_ratio() }})
+            * coalesce({{ safe_ratio('parts.mrr_numerator', 'part_discounts.gross_mrr_numerator') }}, 0)
+    end
+{%- endset %}
+{%- set line_mrr_cents = '(' ~ line_numerator_estimate ~ ')'
+    ~ ' * cast(fx_rates_monthly.rate_to_reporting as ' ~ type_ratio() ~ ') / parts.mrr_denominator * 100' %}
+{%- set line_fx_effect_cents = '(' ~ line_numerator_estimate ~ ')'
+    ~ ' * cast(fx_rates_monthly.rate_change as ' ~ type_ratio() ~ ') / parts.mrr_denominator * 100' %}
+{%- set line_currency = value_fingerprint('parts.currency') %}
+{%- set line_subscription = value_fingerprint(
+    "case when parts.line_source = 'subscription_item' then parts.pricing_group_id end"
+) %}
+{%- set line_is_contract = "case when parts.line_source = 'crm_contract' then 1 else 0 end" %}
+{%- set part_discount_matches -%}
+    parts.pricing_group_id = part_discounts.pricing_group_id
+        and parts.month = part_discounts.month
+        and parts.currency = part_discounts.currency
+        and parts.mrr_denominator = part_discounts.mrr_denominator
+{%- endset %}
 
--- An account whose lines never share a month (int_revenue_lines) has one group a month: its
--- account-months need no aggregation, which at 1M accounts is half of them.
-with groups_of_accounts_with_one_line_a_month as (
-    select * from {{ ref('int_subscription_mrr_discounted') }}
+-- An account whose lines never share a month (int_revenue_lines) has one line a month: its
+-- line-months are its account-months, which at 1M accounts is half of them.
+with line_months_of_accounts_with_one_line_a_month as (
+    select * from {{ ref('int_revenue_line_months') }}
     where not account_lines_overlap
         and {{ in_recompute_window('month') }}
 ),
 
-groups_of_accounts_with_overlapping_lines as (
-    select * from {{ ref('int_subscription_mrr_discounted') }}
+line_months_of_accounts_with_overlapping_lines as (
+    select * from {{ ref('int_revenue_line_months') }}
     where account_lines_overlap
         and {{ in_recompute_window('month') }}
+),
+
+-- Each reader of the discounted groups reads them itself: DuckDB would hold a CTE read twice in memory.
+discounts_of_accounts_with_one_line_a_month as (
+    select * from {{ ref('int_subscription_mrr_discounted') }}
+    where {{ in_recompute_window('month') }}
+),
+
+discounts_of_accounts_with_overlapping_lines as (
+    select * from {{ ref('int_subscription_mrr_discounted') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 fx_rates_monthly as (
@@ -38,14 +69,19 @@ fx_rates_monthly as (
     where {{ in_recompute_window('month') }}
 ),
 
--- The distinct counts and the exact path need the groups of a few account-months each. They read
--- the groups again: a CTE read three times is held in memory whole (15M rows at 1M accounts).
-discounted_groups_to_count as (
-    select * from {{ ref('int_subscription_mrr_discounted') }}
+-- The distinct counts and the exact path need the lines of a few account-months each, and read
+-- them again (a semi join on those account-months prunes the rest early).
+line_months_to_count as (
+    select * from {{ ref('int_revenue_line_months') }}
     where {{ in_recompute_window('month') }}
 ),
 
-discounted_groups_to_add_exactly as (
+line_months_to_add_exactly as (
+    select * from {{ ref('int_revenue_line_months') }}
+    where {{ in_recompute_window('month') }}
+),
+
+discounts_to_add_exactly as (
     select * from {{ ref('int_subscription_mrr_discounted') }}
     where {{ in_recompute_window('month') }}
 ),
@@ -55,44 +91,50 @@ fx_rates_to_add_exactly as (
     where {{ in_recompute_window('month') }}
 ),
 
+-- Distinct counts are slow to aggregate: the smallest and largest value tell 0, 1 or "more".
 estimated_account_months as (
     select
-        account_groups.month,
-        account_groups.account_key,
-        {{ group_currency }} as min_currency,
-        {{ group_currency }} as max_currency,
-        account_groups.customer_key as min_customer_key,
-        account_groups.customer_key as max_customer_key,
-        {{ group_is_subscription }} as subscription_count,
-        {{ group_is_contract }} as contract_count,
-        account_groups.line_count,
-        {{ group_mrr_cents }} as mrr_cents,
-        {{ group_fx_effect_cents }} as fx_effect_cents
-    from groups_of_accounts_with_one_line_a_month as account_groups
+        parts.month,
+        parts.account_key,
+        {{ line_currency }} as min_currency,
+        {{ line_currency }} as max_currency,
+        parts.customer_key as min_customer_key,
+        parts.customer_key as max_customer_key,
+        {{ line_subscription }} as min_subscription,
+        {{ line_subscription }} as max_subscription,
+        {{ line_is_contract }} as contract_count,
+        cast(1 as bigint) as line_count,
+        {{ line_mrr_cents }} as mrr_cents,
+        {{ line_fx_effect_cents }} as fx_effect_cents
+    from line_months_of_accounts_with_one_line_a_month as parts
+    left join discounts_of_accounts_with_one_line_a_month as part_discounts
+        on {{ part_discount_matches }}
     inner join fx_rates_monthly
-        on account_groups.currency = fx_rates_monthly.currency
-        and account_groups.month = fx_rates_monthly.month
+        on parts.currency = fx_rates_monthly.currency
+        and parts.month = fx_rates_monthly.month
     union all
-    -- Distinct counts are slow to aggregate; the smallest and largest value tell 0, 1 or "more".
     select
-        account_groups.month,
-        account_groups.account_key,
-        min({{ group_currency }}) as min_currency,
-        max({{ group_currency }}) as max_currency,
-        min(account_groups.customer_key) as min_customer_key,
-        max(account_groups.customer_key) as max_customer_key,
-        sum({{ group_is_subscription }}) as subscription_count,
-        sum({{ group_is_contract }}) as contract_count,
-        sum(account_groups.line_count) as line_count,
-        sum({{ group_mrr_cents }}) as mrr_cents,
-        sum({{ group_fx_effect_cents }}) as fx_effect_cents
-    from groups_of_accounts_with_overlapping_lines as account_groups
+        parts.month,
+        parts.account_key,
+        min({{ line_currency }}) as min_currency,
+        max({{ line_currency }}) as max_currency,
+        min(parts.customer_key) as min_customer_key,
+        max(parts.customer_key) as max_customer_key,
+        min({{ line_subscription }}) as min_subscription,
+        max({{ line_subscription }}) as max_subscription,
+        sum({{ line_is_contract }}) as contract_count,
+        count(*) as line_count,
+        sum({{ line_mrr_cents }}) as mrr_cents,
+        sum({{ line_fx_effect_cents }}) as fx_effect_cents
+    from line_months_of_accounts_with_overlapping_lines as parts
+    left join discounts_of_accounts_with_overlapping_lines as part_discounts
+        on {{ part_discount_matches }}
     inner join fx_rates_monthly
-        on account_groups.currency = fx_rates_monthly.currency
-        and account_groups.month = fx_rates_monthly.month
+        on parts.currency = fx_rates_monthly.currency
+        and parts.month = fx_rates_monthly.month
     group by
-        account_groups.month,
-        account_groups.account_key
+        parts.month,
+        parts.account_key
 ),
 
 estimates_checked as (
@@ -102,51 +144,67 @@ estimates_checked as (
     from estimated_account_months
 ),
 
-several_currencies_or_customers as (
+several_currencies_customers_or_subscriptions as (
     select
-        discounted_groups_to_count.month,
-        discounted_groups_to_count.account_key,
-        count(distinct discounted_groups_to_count.currency) as currency_count,
-        count(distinct discounted_groups_to_count.customer_key) as billing_customer_count
-    from discounted_groups_to_count
+        line_months_to_count.month,
+        line_months_to_count.account_key,
+        count(distinct line_months_to_count.currency) as currency_count,
+        count(distinct line_months_to_count.customer_key) as billing_customer_count,
+        count(distinct case
+            when line_months_to_count.line_source = 'subscription_item'
+                then line_months_to_count.pricing_group_id
+        end) as subscription_count
+    from line_months_to_count
     inner join estimates_checked
-        on discounted_groups_to_count.account_key = estimates_checked.account_key
-        and discounted_groups_to_count.month = estimates_checked.month
+        on line_months_to_count.account_key = estimates_checked.account_key
+        and line_months_to_count.month = estimates_checked.month
         and (
             estimates_checked.min_currency != estimates_checked.max_currency
             or estimates_checked.min_customer_key != estimates_checked.max_customer_key
+            or estimates_checked.min_subscription != estimates_checked.max_subscription
         )
     group by
-        discounted_groups_to_count.month,
-        discounted_groups_to_count.account_key
+        line_months_to_count.month,
+        line_months_to_count.account_key
+),
+
+-- The lines of the account-months whose estimate is too close to half a cent, added up into
+-- pricing groups as above, to be added up exactly.
+lines_close_to_half_a_cent as (
+    select line_months_to_add_exactly.*
+    from line_months_to_add_exactly
+    inner join estimates_checked
+        on line_months_to_add_exactly.account_key = estimates_checked.account_key
+        and line_months_to_add_exactly.month = estimates_checked.month
+        and not estimates_checked.is_safe
+),
+
+groups_close_to_half_a_cent as (
+    select
+        {{ group_columns | join(',\n        ') }},
+        sum(mrr_numerator) as gross_mrr_numerator
+    from lines_close_to_half_a_cent
+    group by {{ group_columns | join(', ') }}
 ),
 
 close_to_half_a_cent as (
     select
-        discounted_groups_to_add_exactly.month,
-        discounted_groups_to_add_exactly.account_key,
-        discounted_groups_to_add_exactly.mrr_denominator,
-        cast(
-            discounted_groups_to_add_exactly.discounted_mrr_numerator * fx_rates_to_add_exactly.rate_to_reporting
-            as decimal(38, 12)
-        ) as mrr_numerator,
-        cast(
-            discounted_groups_to_add_exactly.discounted_mrr_numerator * fx_rates_to_add_exactly.rate_change
-            as decimal(38, 12)
-        ) as fx_effect_numerator,
+        parts.month,
+        parts.account_key,
+        parts.mrr_denominator,
+        cast({{ group_numerator }} * fx_rates_to_add_exactly.rate_to_reporting as decimal(38, 12)) as mrr_numerator,
+        cast({{ group_numerator }} * fx_rates_to_add_exactly.rate_change as decimal(38, 12)) as fx_effect_numerator,
         case
-            when {{ shared_mrr_denominator() }} % discounted_groups_to_add_exactly.mrr_denominator = 0
+            when {{ shared_mrr_denominator() }} % parts.mrr_denominator = 0
                 then {{ shared_mrr_denominator() }}
-            else discounted_groups_to_add_exactly.mrr_denominator
+            else parts.mrr_denominator
         end as shared_denominator
-    from discounted_groups_to_add_exactly
+    from groups_close_to_half_a_cent as parts
+    left join discounts_to_add_exactly as part_discounts
+        on {{ part_discount_matches }}
     inner join fx_rates_to_add_exactly
-        on discounted_groups_to_add_exactly.currency = fx_rates_to_add_exactly.currency
-        and discounted_groups_to_add_exactly.month = fx_rates_to_add_exactly.month
-    inner join estimates_checked
-        on discounted_groups_to_add_exactly.account_key = estimates_checked.account_key
-        and discounted_groups_to_add_exactly.month = estimates_checked.month
-        and not estimates_checked.is_safe
+        on parts.currency = fx_rates_to_add_exactly.currency
+        and parts.month = fx_rates_to_add_exactly.month
 ),
 
 per_shared_denominator as (
@@ -184,20 +242,23 @@ final as (
             exact_account_months.fx_effect, {{ cents_to_money('round(estimates_checked.fx_effect_cents)') }}
         ) as fx_effect,
         coalesce(
-            several_currencies_or_customers.currency_count,
+            several_currencies_customers_or_subscriptions.currency_count,
             case when estimates_checked.min_currency is null then 0 else 1 end
         ) as currency_count,
         coalesce(
-            several_currencies_or_customers.billing_customer_count,
+            several_currencies_customers_or_subscriptions.billing_customer_count,
             case when estimates_checked.min_customer_key is null then 0 else 1 end
         ) as billing_customer_count,
-        estimates_checked.subscription_count,
+        coalesce(
+            several_currencies_customers_or_subscriptions.subscription_count,
+            case when estimates_checked.min_subscription is null then 0 else 1 end
+        ) as subscription_count,
         estimates_checked.contract_count,
         estimates_checked.line_count
     from estimates_checked
-    left join several_currencies_or_customers
-        on estimates_checked.account_key = several_currencies_or_customers.account_key
-        and estimates_checked.month = several_currencies_or_customers.month
+    left join several_currencies_customers_or_subscriptions
+        on estimates_checked.account_key = several_currencies_customers_or_subscriptions.account_key
+        and estimates_checked.month = several_currencies_customers_or_subscriptions.month
     left join exact_account_months
         on estimates_checked.account_key = exact_account_months.account_key
         and estimates_checked.month = exact_account_months.month

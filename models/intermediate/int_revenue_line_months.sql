@@ -1,7 +1,7 @@
 -- Rule 2: each line expanded to exactly the months it counts in. The join is a range join on a
 -- calendar of a few hundred months, so the output grows with active line-months only.
 -- A view: the range join is cheaper than writing its ~18M rows at 1M accounts and reading them back
--- (9 s to store, ~1 s more for the four models that read it), and each reader filters the months it needs.
+-- (9 s to store, ~1 s more for the models that read it), and each reader filters the months it needs.
 -- Every incremental month model reads it, so ordering it after the recompute window orders them too.
 -- depends_on: {{ ref('int_mrr_recompute_window') }}
 
