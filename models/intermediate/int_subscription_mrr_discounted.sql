@@ -70,24 +70,6 @@ discounted_group_months as (
         discount_months.amount_off_per_period
 ),
 
-discounted as (
-    select
-        month,
-        account_key,
-        pricing_group_id,
-        line_source,
-        customer_key,
-        currency,
-        mrr_denominator,
-        gross_mrr_numerator,
-        cast(
-            gross_mrr_numerator * coalesce(percent_factor, 1)
-            - coalesce(amount_off_per_period, 0) * factor_numerator
-            as decimal(38, 12)
-        ) as net_mrr_numerator
-    from discounted_group_months
-),
-
 final as (
     select
         month,
@@ -98,9 +80,15 @@ final as (
         currency,
         mrr_denominator,
         gross_mrr_numerator,
-        case when net_mrr_numerator < 0 then cast(0 as decimal(38, 12)) else net_mrr_numerator end
-            as discounted_mrr_numerator
-    from discounted
+        greatest(
+            cast(
+                gross_mrr_numerator * coalesce(percent_factor, 1)
+                - coalesce(amount_off_per_period, 0) * factor_numerator
+                as decimal(38, 12)
+            ),
+            cast(0 as decimal(38, 12))
+        ) as discounted_mrr_numerator
+    from discounted_group_months
 )
 
 select * from final
