@@ -12,12 +12,14 @@
 -- Keyed by account_key like the month models it reads; fct_mrr_product_movements, which keeps
 -- only the non-zero movements, looks the account id up.
 
-{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+-- A view, like int_account_product_mrr_monthly: fct_mrr_product_movements computes it for the
+-- months it recomputes, and writing its 17M rows was most of its cost.
+
+{{ config(materialized='view') }}
 
 with product_pairs as (
     select * from {{ ref('int_account_product_mrr_pairs') }}
-    where (opening_mrr > 0 or closing_mrr > 0)
-        and {{ in_recompute_window('month') }}
+    where opening_mrr > 0 or closing_mrr > 0
 ),
 
 -- The same product months again, for the accounts whose fx movement is split over products
@@ -25,15 +27,13 @@ with product_pairs as (
 -- a second scan of the table is cheaper than ranking every product month.
 product_pairs_to_split_fx as (
     select * from {{ ref('int_account_product_mrr_pairs') }}
-    where (opening_mrr > 0 or closing_mrr > 0)
-        and {{ in_recompute_window('month') }}
+    where opening_mrr > 0 or closing_mrr > 0
 ),
 
 -- Read apart from the two reads below (DuckDB holds a CTE read more than once in memory); the
 -- join with accounts_with_one_product keeps the single-product accounts.
 account_changes_of_single_product_accounts as (
     select * from {{ ref('int_account_mrr_changes') }}
-    where {{ in_recompute_window('month') }}
 ),
 
 accounts_with_one_product as (
@@ -45,13 +45,11 @@ account_changes_without_fx_split as (
     select * from {{ ref('int_account_mrr_changes') }}
     -- The complement of the filter below, null-safe, so every account change is in exactly one.
     where not coalesce(opening_mrr > 0 and closing_mrr > 0 and fx_mrr != 0, false)
-        and {{ in_recompute_window('month') }}
 ),
 
 account_changes_with_fx_split as (
     select * from {{ ref('int_account_mrr_changes') }}
     where opening_mrr > 0 and closing_mrr > 0 and fx_mrr != 0
-        and {{ in_recompute_window('month') }}
 ),
 
 without_fx_split as (
