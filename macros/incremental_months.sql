@@ -79,17 +79,38 @@
     cast(hash({{ columns | join(', ') }}) as varchar)
 {%- endmacro %}
 
-{#- A change to the SQL of any incremental model invalidates every stored month: a new rule must not
-    apply to the recomputed months only. (dbt's graph has no macro bodies: after changing a macro
-    they use, build with --full-refresh.) -#}
+{#- A change to the SQL of any incremental model, or of a view one reads (through other views),
+    invalidates every stored month: a new rule must not apply to the recomputed months only. Tables
+    they read are not code here: what they hold is fingerprinted as data. (dbt's graph has no macro
+    bodies: after changing a macro they use, build with --full-refresh.) -#}
 {% macro month_models_code_fingerprint() -%}
     {%- set checksums = [] -%}
+    {%- for unique_id in month_models_code_nodes() -%}
+        {%- do checksums.append(unique_id ~ '=' ~ graph.nodes[unique_id].checksum.checksum) -%}
+    {%- endfor -%}
+    '{{ local_md5(checksums | join(";")) }}'
+{%- endmacro %}
+
+{#- The unique ids of the incremental models and of the views they read, directly or through views; sorted. -#}
+{% macro month_models_code_nodes() -%}
+    {%- set found = {} -%}
     {%- if execute -%}
-        {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+        {%- for node in graph.nodes.values() -%}
             {%- if node.resource_type == 'model' and node.config.materialized == 'incremental' -%}
-                {%- do checksums.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
+                {%- do found.update({node.unique_id: node}) -%}
             {%- endif -%}
         {%- endfor -%}
+        {#- Jinja has no while loop: each pass adds the views one step further up; chains are short. -#}
+        {%- for _ in range(10) -%}
+            {%- for node in found.values() | list -%}
+                {%- for parent_id in node.depends_on.nodes -%}
+                    {%- set parent = graph.nodes.get(parent_id) -%}
+                    {%- if parent and parent.resource_type == 'model' and parent.config.materialized in ('view', 'ephemeral') -%}
+                        {%- do found.update({parent_id: parent}) -%}
+                    {%- endif -%}
+                {%- endfor -%}
+            {%- endfor -%}
+        {%- endfor -%}
     {%- endif -%}
-    '{{ local_md5(checksums | join(";")) }}'
+    {{ return(found.keys() | sort) }}
 {%- endmacro %}

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from warehouse_builds import AS_OF, copy_seeds, mart_checksums, query, run_build, set_value
+from warehouse_builds import AS_OF, copy_seeds, mart_checksums, query, run_build, set_value, show_inline
 
 from mrr_warehouse.report import recomputed_months
 
@@ -98,3 +98,13 @@ def test_a_changed_input_recomputes_from_its_first_month_and_matches_a_full_refr
     restatements = "mrr_restatements"  # rightly differs: the incremental warehouse reported twice
     assert ({k: v for k, v in mart_checksums(incremental).items() if k != restatements}
             == {k: v for k, v in mart_checksums(full_refresh).items() if k != restatements})
+
+
+def test_the_code_fingerprint_covers_the_views_month_models_read(tmp_path):
+    """A changed view between the fingerprinted data and a stored month (the line months, the product split...)
+    changes stored months as surely as a changed incremental model; tables there are fingerprinted as data."""
+    [(listed,)] = show_inline("select '{{ month_models_code_nodes() | join(\",\") }}'", tmp_path)
+    models = {unique_id.rsplit(".", 1)[1] for unique_id in listed.split(",")}
+    assert {"fct_mrr", "int_account_mrr_monthly", "int_revenue_line_months", "int_account_product_mrr_monthly",
+            "int_account_product_mrr_changes", "int_account_mrr_change_drivers"} <= models
+    assert not models & {"int_revenue_lines", "stg_billing__subscription_items", "dim_accounts"}
