@@ -6,21 +6,21 @@
 -- A plan's unit price is fixed in billing_plans, so for the same plan a change of gross MRR is a
 -- change of quantity.
 
-{{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
+-- A view, computed by its one reader fct_mrr_expansion_drivers for the months that one recomputes
+-- (a stored copy was the mart's rows twice).
+
+{{ config(materialized='view') }}
 
 with line_months as (
     select * from {{ ref('int_revenue_line_months') }}
-    where {{ in_recompute_window('month', months_before=1) }}
 ),
 
 fx_rates_monthly as (
     select * from {{ ref('int_fx_rates_monthly') }}
-    where {{ in_recompute_window('month') }}
 ),
 
 account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
-    where {{ in_recompute_window('month') }}
 ),
 
 business_changes as (
