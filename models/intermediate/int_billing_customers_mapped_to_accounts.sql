@@ -28,7 +28,6 @@ mapped as (
         coalesce(customers.account_id, customers.customer_id) as reporting_account_id,
         customers.currency,
         customers.created_at,
-        customers.source_key,
         customers.source_row_number,
         customers.raw_row_count,
         {{ rejection_reason }} as rejection_reason,

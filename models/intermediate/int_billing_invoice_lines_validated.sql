@@ -42,7 +42,6 @@ validated as (
         invoice_lines.amount,
         invoice_lines.period_start,
         invoice_lines.period_end,
-        invoice_lines.source_key,
         invoice_lines.source_row_number,
         invoice_lines.raw_row_count,
         {{ rejection_reason }} as rejection_reason,

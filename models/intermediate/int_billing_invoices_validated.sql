@@ -33,7 +33,6 @@ validated as (
         invoices.invoice_date,
         invoices.status,
         invoices.currency,
-        invoices.source_key,
         invoices.source_row_number,
         invoices.raw_row_count,
         {{ rejection_reason }} as rejection_reason,

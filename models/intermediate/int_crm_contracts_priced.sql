@@ -48,7 +48,6 @@ priced as (
         12 as mrr_denominator,
         contracts.start_date as line_from,
         contracts.end_date as line_to,
-        contracts.source_key,
         contracts.source_row_number,
         contracts.raw_row_count,
         {{ rejection_reason }} as rejection_reason,

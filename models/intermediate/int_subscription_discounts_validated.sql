@@ -31,7 +31,6 @@ validated as (
         discounts.amount_off,
         discounts.valid_from,
         discounts.valid_to,
-        discounts.source_key,
         discounts.source_row_number,
         discounts.raw_row_count,
         {{ rejection_reason }} as rejection_reason,

@@ -74,7 +74,6 @@ priced as (
             when items.valid_to < valid_subscriptions.billable_to then items.valid_to
             else valid_subscriptions.billable_to
         end as line_to,
-        items.source_key,
         items.source_row_number,
         items.raw_row_count,
         {{ rejection_reason }} as rejection_reason,

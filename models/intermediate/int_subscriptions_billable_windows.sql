@@ -39,7 +39,6 @@ windows as (
             else subscriptions.created_at
         end as billable_from,
         subscriptions.ended_at as billable_to,
-        subscriptions.source_key,
         subscriptions.source_row_number,
         subscriptions.raw_row_count,
         {{ rejection_reason }} as rejection_reason,

@@ -3,10 +3,10 @@
 
 
 with rejected as (
-    {%- for source_table, checking_model in checked_source_tables() %}
+    {%- for source_table, checking_model, key_column in checked_source_tables() %}
     select
         '{{ source_table }}' as source_table,
-        source_key,
+        {{ key_column }} as source_key,
         source_row_number,
         rejection_reason,
         raw_row

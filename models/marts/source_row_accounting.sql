@@ -8,7 +8,7 @@ with loaded_counts as (
 ),
 
 judged_counts as (
-    {%- for source_table, checking_model in checked_source_tables() %}
+    {%- for source_table, checking_model, _ in checked_source_tables() %}
     select
         '{{ source_table }}' as source_table,
         coalesce(sum(raw_row_count), 0) as judged_raw_rows,

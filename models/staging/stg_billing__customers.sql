@@ -28,7 +28,6 @@ typed as (
         -- dates
         {{ parse_date('created_at') }} as created_at,
         -- bookkeeping
-        customer_id as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns, personal_columns=['customer_name', 'email']) }} as raw_row,

@@ -31,7 +31,6 @@ typed as (
         {{ parse_date('period_start') }} as period_start,
         {{ parse_date('period_end') }} as period_end,
         -- bookkeeping
-        invoice_line_id as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

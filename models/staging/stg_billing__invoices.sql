@@ -26,7 +26,6 @@ typed as (
         -- dates
         {{ parse_date('invoice_date') }} as invoice_date,
         -- bookkeeping
-        invoice_id as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

@@ -32,7 +32,6 @@ typed as (
         {{ parse_decimal('unit_amount') }} as unit_amount,
         upper(currency) as currency,
         -- bookkeeping
-        plan_id as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

@@ -28,7 +28,6 @@ typed as (
         {{ parse_date('valid_from') }} as valid_from,
         {{ parse_date('valid_to') }} as valid_to,
         -- bookkeeping
-        subscription_item_id as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

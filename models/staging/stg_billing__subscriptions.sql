@@ -30,7 +30,6 @@ typed as (
         -- attributes
         lower(status) as status,
         -- bookkeeping
-        subscription_id as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

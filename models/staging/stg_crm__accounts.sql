@@ -32,7 +32,6 @@ typed as (
         -- dates
         {{ parse_date('created_at') }} as created_at,
         -- bookkeeping
-        account_id as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

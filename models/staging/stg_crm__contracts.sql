@@ -35,7 +35,6 @@ typed as (
         {{ parse_date('start_date') }} as start_date,
         {{ parse_date('end_date') }} as end_date,
         -- bookkeeping
-        contract_id as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,
