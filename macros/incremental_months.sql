@@ -2,14 +2,16 @@
     month (lines, discounts, rates, as_of), so a build that is not a full refresh recomputes the
     months from int_mrr_recompute_window.recompute_from_month on and keeps the earlier ones.
     Each such model filters its inputs with in_recompute_window() and is configured with
-      materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail'. -#}
+      materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail'.
+    A model whose months also depend on something else names its own window model, one row with
+    recompute_from_month, no later than int_mrr_recompute_window's: config(recompute_window='...'). -#}
 
 {#- The strategy: every stored month from recompute_from_month on is deleted, whether or not the new
     rows still have it (so a month that lost all its rows is emptied), then the new rows go in. -#}
 {% macro get_incremental_replace_months_sql(arg_dict) -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ arg_dict['target_relation'] }}
-    where month >= {{ recompute_from_month() }};
+    where month >= {{ recompute_from_month(window=config.get('recompute_window')) }};
 
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
@@ -20,7 +22,7 @@
 {% macro in_recompute_window(month_column, months_before=0) -%}
     {#- Unit tests have no `this`: they test the full computation unless they override is_incremental. -#}
     {%- if this is not none and is_incremental() -%}
-        {{ month_column }} >= {{ recompute_from_month(months_before) }}
+        {{ month_column }} >= {{ recompute_from_month(months_before, window=config.get('recompute_window')) }}
     {%- else -%}
         true
     {%- endif -%}
@@ -29,11 +31,11 @@
 {#- The window is read as a literal date, so DuckDB can skip whole row groups of older months.
     It is looked up in the graph rather than ref()'d: only incremental runs read it, and every
     incremental model is downstream of int_revenue_line_months (a view), which depends on the window. -#}
-{% macro recompute_from_month(months_before=0) -%}
+{% macro recompute_from_month(months_before=0, window=none) -%}
     {%- if not execute -%}
         {{ calendar_start() }}
     {%- else -%}
-        {%- set query = 'select recompute_from_month from ' ~ recompute_window_relation() -%}
+        {%- set query = 'select recompute_from_month from ' ~ recompute_window_relation(window) -%}
         {%- set first_month = run_query(query).columns[0].values()[0] -%}
         {%- set literal = "cast('" ~ first_month ~ "' as date)" -%}
         {%- if months_before -%}
@@ -44,8 +46,9 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro recompute_window_relation() -%}
-    {%- set window = graph.nodes.values() | selectattr('name', 'equalto', 'int_mrr_recompute_window') | first -%}
+{% macro recompute_window_relation(window_model=none) -%}
+    {%- set window_name = window_model or 'int_mrr_recompute_window' -%}
+    {%- set window = graph.nodes.values() | selectattr('name', 'equalto', window_name) | first -%}
     {{ return(api.Relation.create(database=window.database, schema=window.schema, identifier=window.alias)) }}
 {%- endmacro %}
 

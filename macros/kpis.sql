@@ -172,3 +172,8 @@ final as (
         on reporting_months.month = monthly_totals.month
 )
 {%- endmacro %}
+
+{#- The account attributes the bridge is sliced by (mrr_bridge_monthly_by_slice), besides the plan. -#}
+{% macro account_slice_types() -%}
+    {{ return(['segment', 'region', 'industry', 'owner']) }}
+{%- endmacro %}

@@ -1,9 +1,10 @@
 """Each kind of input change reaches back exactly as far as it must (issue 6), on the demo company.
 
 One full build at AS_OF is the published warehouse. Per scenario the seeds change, an incremental build on a
-copy of it must recompute from the expected month (int_mrr_recompute_window) and give the marts of a
---full-refresh build on the changed seeds. test_incremental.py does the same for a new month on 10,000
-generated accounts; here every other kind of input: rates, discounts, plan prices, nothing at all.
+copy of it must recompute from the expected month (int_mrr_recompute_window; the slices from
+int_slice_recompute_window) and give the marts of a --full-refresh build on the changed seeds.
+test_incremental.py does the same for a new month on 10,000 generated accounts; here every other kind of
+input: rates, discounts, plan prices, an account's attributes, nothing at all.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ def _change_a_plan_price(data: Path) -> None:
     set_value(data, "billing_plans", "plan_pro_m_usd", "unit_amount", "109.00")
 
 
+def _change_a_segment(data: Path) -> None:
+    before = set_value(data, "crm_accounts", "A029", "segment", "mid_market")
+    assert before["segment"] == "enterprise"
+
+
 def _change_nothing(data: Path) -> None:
     pass
 
@@ -52,14 +58,17 @@ def _set_row(data: Path, table: str, *match_and_change: tuple[str, str] | str) -
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-SCENARIOS: dict[str, tuple[Callable[[Path], None], Callable[[Path], date]]] = {
+# scenario: (change, first month the month models recompute, first month the slices recompute)
+SCENARIOS: dict[str, tuple[Callable[[Path], None], Callable[[Path], date], Callable[[Path], date] | None]] = {
     # A rate counts from its month; the next month's fx effect uses it as "last month's rate".
-    "rate": (_change_a_rate, lambda published: date(2025, 5, 1)),
+    "rate": (_change_a_rate, lambda published: date(2025, 5, 1), None),
     # A discount counts over its window, from its first month.
-    "discount": (_change_a_discount, lambda published: date(2024, 3, 1)),
+    "discount": (_change_a_discount, lambda published: date(2024, 3, 1), None),
     # A plan price changes every line on the plan: from the first month any of them counts in.
-    "plan price": (_change_a_plan_price, lambda published: _first_month_of_plan(published, "plan_pro_m_usd")),
-    "nothing": (_change_nothing, lambda published: NO_MONTH),
+    "plan price": (_change_a_plan_price, lambda published: _first_month_of_plan(published, "plan_pro_m_usd"), None),
+    # An account's segment places all its months (A029 is active from 2025-04): only the slices change.
+    "account segment": (_change_a_segment, lambda published: NO_MONTH, lambda published: date(2025, 4, 1)),
+    "nothing": (_change_nothing, lambda published: NO_MONTH, None),
 }
 
 
@@ -77,7 +86,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_a_changed_input_recomputes_from_its_first_month_and_matches_a_full_refresh(published, tmp_path, scenario):
-    change, expected_first_month = SCENARIOS[scenario]
+    change, expected_first_month, expected_first_slice_month = SCENARIOS[scenario]
     data = copy_seeds(tmp_path / "changed")
     change(data)
     incremental = tmp_path / "incremental" / "warehouse.duckdb"
@@ -89,6 +98,8 @@ def test_a_changed_input_recomputes_from_its_first_month_and_matches_a_full_refr
     first_month = expected_first_month(published)
     window = query(incremental, "select recompute_from_month from intermediate.int_mrr_recompute_window")
     assert window == [(first_month,)]
+    slice_window = query(incremental, "select recompute_from_month from intermediate.int_slice_recompute_window")
+    assert slice_window == [((expected_first_slice_month or expected_first_month)(published),)]
     [(first_reported_month,)] = query(incremental, "select min(month) from marts.fct_mrr")
     assert recomputed_months(incremental) == (
         "no input changed: every month was kept" if first_month == NO_MONTH

@@ -2,18 +2,33 @@
 -- month add up to mrr_bridge_monthly (every account-month is in exactly one slice value; empty =
 -- '(none)'). The plan slice is the account's primary plan that month (its churn month: the plan it
 -- left), so an account that changes plan moves between plan slices from one month to the next.
-{%- set slice_types = ['segment', 'region', 'industry', 'owner'] %}
+-- Incremental: an account's current attributes place all its months, so besides the months the
+-- month models recompute, a change of attributes recomputes the months from the first active month
+-- of the accounts it touched (int_slice_recompute_window).
+-- depends_on: {{ ref('int_slice_recompute_window') }}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_months',
+    on_schema_change='fail',
+    recompute_window='int_slice_recompute_window',
+) }}
+
+{%- set slice_types = account_slice_types() %}
 
 with account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
+    where {{ in_recompute_window('month') }}
 ),
 
 accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
+-- A churn month takes the plan of the month before.
 primary_plans as (
     select * from {{ ref('int_account_primary_plan_monthly') }}
+    where {{ in_recompute_window('month', months_before=1) }}
 ),
 
 account_slices as (
