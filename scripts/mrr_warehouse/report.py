@@ -13,6 +13,7 @@ from mrr_warehouse.warehouse import fetch, open_warehouse
 
 BRIDGE = "marts.mrr_bridge_monthly"
 RECOMPUTE_WINDOW = "intermediate.int_mrr_recompute_window"
+SLICE_RECOMPUTE_WINDOW = "intermediate.int_slice_recompute_window"
 DEFAULT_MONTHS = 12
 
 
@@ -27,15 +28,24 @@ def bridge_report(database_path: Path | str, months: int = DEFAULT_MONTHS) -> st
 
 
 def recomputed_months(database_path: Path | str) -> str:
-    """Which months the last build recomputed; the month models kept the others from the build before."""
+    """Which months the last build recomputed; the month models kept the others from the build before.
+
+    The slices recompute earlier months too when accounts' attributes changed (int_slice_recompute_window).
+    """
     path = Path(database_path)
     with closing(open_warehouse(path)) as connection:
-        _, rows = fetch(connection, path, RECOMPUTE_WINDOW,
-                        f"select recompute_from_month, (select min(month) from marts.fct_mrr), "
-                        f"(select max(month) from marts.fct_mrr) from {RECOMPUTE_WINDOW}")
-    first_recomputed, first_month, last_month = rows[0]
+        _, rows = fetch(connection, path, SLICE_RECOMPUTE_WINDOW,
+                        f"select months.recompute_from_month, slices.recompute_from_month, "
+                        f"(select min(month) from marts.fct_mrr), (select max(month) from marts.fct_mrr) "
+                        f"from {RECOMPUTE_WINDOW} as months cross join {SLICE_RECOMPUTE_WINDOW} as slices")
+    first_recomputed, first_slice_recomputed, first_month, last_month = rows[0]
     if first_month is None or first_recomputed <= first_month:
         return "every month was computed"
+    if first_slice_recomputed < first_recomputed:
+        slices = ("every month" if first_slice_recomputed <= first_month
+                  else f"the months from {first_slice_recomputed:%Y-%m} on")
+        kept = "every month" if first_recomputed > last_month else f"the months before {first_recomputed:%Y-%m}"
+        return f"account attributes changed: the slices recomputed {slices}, the other month models kept {kept}"
     if first_recomputed > last_month:
         return "no input changed: every month was kept"
     return f"months from {first_recomputed:%Y-%m} on were recomputed, earlier ones kept"
