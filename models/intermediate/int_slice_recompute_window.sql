@@ -3,6 +3,8 @@
 -- attributes: an account whose segment, region, industry or owner changed since the stored months
 -- were built (int_account_slice_attributes_built) moves between slices in every month it has, so
 -- the slices are recomputed from the first active month of the earliest such account.
+-- It reads the mart dim_accounts, unusually for an intermediate model: the slices take their
+-- attributes from it, so the comparison sees exactly what they see.
 -- depends_on: {{ ref('dim_accounts') }}
 
 {%- set built = adapter.get_relation(
