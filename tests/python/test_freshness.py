@@ -87,6 +87,8 @@ def _stand_in_dbt(args: list[str], database: Path, as_of: object = None) -> None
                            "create table marts.mrr_bridge_monthly as select date '2026-10-01' as month; "
                            "create table marts.fct_mrr as select date '2026-10-01' as month; "
                            "create table intermediate.int_mrr_recompute_window as "
+                           "select date '2026-10-01' as recompute_from_month; "
+                           "create table intermediate.int_slice_recompute_window as "
                            "select date '2026-10-01' as recompute_from_month")
 
 
