@@ -1,14 +1,24 @@
 {#- Exact money arithmetic. MRR divides by 3, 12 or 12 x interval_count; dividing decimals in
     DuckDB yields a double, which turns 50.005 into 50.00499... and rounds the wrong way. So every
-    amount stays a decimal, numerators of an account-month are brought to one shared denominator
+    amount stays a decimal, numerators of an account-month are brought to a common denominator
     and added up exactly, and the one division per account-month happens here, at 18 decimals,
     before rounding to the cent once (round_to_cents). -#}
 
-{#- 12 x lcm(1..12): every monthly-factor denominator 12 x interval_count divides it for the
-    interval counts billing systems use (1-12, 14, 15, 18, 20, 21, 22, 24, ...), so e.g. 1/3 and
-    1/12 parts of one account add up exactly before the division. -#}
-{% macro shared_mrr_denominator() -%}
-    332640
+{#- A common multiple of an account-month's denominators (12 x interval_count), as an aggregate:
+    its parts, brought to it, add up exactly, and one exact division of the sum cannot round the
+    wrong way. Parts divided one by one and then added can: 1560.12/156 + 3121.32/312 is exactly
+    20.005, but each quotient cut at 18 decimals adds up to 20.00499... (interval counts 13 and 26). -#}
+{% macro common_denominator(denominator) -%}
+    {{ return(adapter.dispatch('common_denominator', 'mrr_warehouse')(denominator)) }}
+{%- endmacro %}
+
+{#- The product of the distinct denominators: a common multiple, if not the least one. -#}
+{% macro default__common_denominator(denominator) -%}
+    cast(round(exp(sum(distinct ln({{ denominator }})))) as bigint)
+{%- endmacro %}
+
+{% macro duckdb__common_denominator(denominator) -%}
+    list_reduce(list(distinct cast({{ denominator }} as bigint)), lambda a, b: lcm(a, b))
 {%- endmacro %}
 
 {% macro divide_exact(numerator, denominator) -%}

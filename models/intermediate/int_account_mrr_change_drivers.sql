@@ -11,6 +11,10 @@
 
 {{ config(materialized='view') }}
 
+{%- set constant_currency_rate = 'coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)' %}
+{%- set to_common_denominator =
+    'cast(common_denominators.common_denominator / account_currency_changes.mrr_denominator as bigint)' %}
+
 with line_months as (
     select * from {{ ref('int_revenue_line_months') }}
 ),
@@ -99,14 +103,13 @@ account_currency_changes as (
     select
         plan_pairs.month,
         plan_pairs.account_key,
-        {{ divide_exact(
-            'sum(plan_pairs.seat_change_numerator) * coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)',
-            'plan_pairs.mrr_denominator'
-        ) }} as seat_change_exact,
-        {{ divide_exact(
-            'sum(plan_pairs.plan_change_numerator) * coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)',
-            'plan_pairs.mrr_denominator'
-        ) }} as plan_change_exact
+        plan_pairs.mrr_denominator,
+        cast(
+            sum(plan_pairs.seat_change_numerator) * {{ constant_currency_rate }} as decimal(38, 12)
+        ) as seat_change_numerator,
+        cast(
+            sum(plan_pairs.plan_change_numerator) * {{ constant_currency_rate }} as decimal(38, 12)
+        ) as plan_change_numerator
     from plan_pairs
     inner join fx_rates_monthly
         on plan_pairs.currency = fx_rates_monthly.currency
@@ -119,16 +122,40 @@ account_currency_changes as (
         coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
 ),
 
-account_drivers as (
+-- Each driver's parts are added over a common denominator and divided once, as account MRR is
+-- (int_account_mrr_monthly), so the drivers round as the amounts they explain do.
+common_denominators as (
     select
         month,
         account_key,
-        {{ round_to_cents('sum(seat_change_exact)') }} as seat_change,
-        {{ round_to_cents('sum(plan_change_exact)') }} as plan_change
+        {#- DuckDB's lambda syntax is newer than sqlfluff's parser. -#}
+        {{ common_denominator('mrr_denominator') }} as common_denominator  -- noqa: PRS
     from account_currency_changes
     group by
         month,
         account_key
+),
+
+account_drivers as (
+    select
+        account_currency_changes.month,
+        account_currency_changes.account_key,
+        {{ round_to_cents(divide_exact(
+            'sum(account_currency_changes.seat_change_numerator * ' ~ to_common_denominator ~ ')',
+            'common_denominators.common_denominator'
+        )) }} as seat_change,
+        {{ round_to_cents(divide_exact(
+            'sum(account_currency_changes.plan_change_numerator * ' ~ to_common_denominator ~ ')',
+            'common_denominators.common_denominator'
+        )) }} as plan_change
+    from account_currency_changes
+    inner join common_denominators
+        on account_currency_changes.account_key = common_denominators.account_key
+        and account_currency_changes.month = common_denominators.month
+    group by
+        account_currency_changes.month,
+        account_currency_changes.account_key,
+        common_denominators.common_denominator
 ),
 
 final as (

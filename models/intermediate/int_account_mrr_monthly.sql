@@ -1,9 +1,9 @@
 -- Rules 6-7: an account's MRR in a month is the sum of its discounted local MRR converted at
 -- the month's rate, rounded once to the cent. The part of the month-over-month change caused
 -- by exchange rates alone, sum_c L_c(M) x (r_c(M) - r_c(M-1)), is computed here too (rule 8).
--- Each line's local MRR is numerator / denominator; the numerators are converted, brought to the
--- shared denominator and added up exactly, so 1/3 and 1/12 parts of one account that together
--- make exactly half a cent round up as they should (macros/money.sql).
+-- Each line's local MRR is numerator / denominator; the numerators are converted, brought to a
+-- common denominator and added up exactly, so 1/3 and 1/12 (or 1/13 and 1/26) parts of one account
+-- that together make exactly half a cent round up as they should (macros/money.sql).
 -- Speed: a double estimate rounds correctly unless it lies within 1/10,000 of a cent of a half
 -- cent (or is beyond 100 million); only those few account-months take the exact decimal path.
 
@@ -32,6 +32,8 @@
     "case when parts.line_source = 'subscription_item' then parts.pricing_group_id end"
 ) %}
 {%- set line_is_contract = "case when parts.line_source = 'crm_contract' then 1 else 0 end" %}
+{%- set to_common_denominator =
+    'cast(common_denominators.common_denominator / close_to_half_a_cent.mrr_denominator as bigint)' %}
 {%- set part_discount_matches -%}
     parts.pricing_group_id = part_discounts.pricing_group_id
         and parts.month = part_discounts.month
@@ -193,12 +195,7 @@ close_to_half_a_cent as (
         parts.account_key,
         parts.mrr_denominator,
         cast({{ group_numerator }} * fx_rates_to_add_exactly.rate_to_reporting as decimal(38, 12)) as mrr_numerator,
-        cast({{ group_numerator }} * fx_rates_to_add_exactly.rate_change as decimal(38, 12)) as fx_effect_numerator,
-        case
-            when {{ shared_mrr_denominator() }} % parts.mrr_denominator = 0
-                then {{ shared_mrr_denominator() }}
-            else parts.mrr_denominator
-        end as shared_denominator
+        cast({{ group_numerator }} * fx_rates_to_add_exactly.rate_change as decimal(38, 12)) as fx_effect_numerator
     from groups_close_to_half_a_cent as parts
     left join discounts_to_add_exactly as part_discounts
         on {{ part_discount_matches }}
@@ -207,30 +204,38 @@ close_to_half_a_cent as (
         and parts.month = fx_rates_to_add_exactly.month
 ),
 
-per_shared_denominator as (
+common_denominators as (
     select
         month,
         account_key,
-        shared_denominator,
-        sum(mrr_numerator * cast(shared_denominator / mrr_denominator as integer)) as mrr_numerator,
-        sum(fx_effect_numerator * cast(shared_denominator / mrr_denominator as integer)) as fx_effect_numerator
+        {#- DuckDB's lambda syntax is newer than sqlfluff's parser. -#}
+        {{ common_denominator('mrr_denominator') }} as common_denominator  -- noqa: PRS
     from close_to_half_a_cent
     group by
         month,
-        account_key,
-        shared_denominator
+        account_key
 ),
 
 exact_account_months as (
     select
-        month,
-        account_key,
-        {{ round_to_cents('sum(' ~ divide_exact('mrr_numerator', 'shared_denominator') ~ ')') }} as mrr,
-        {{ round_to_cents('sum(' ~ divide_exact('fx_effect_numerator', 'shared_denominator') ~ ')') }} as fx_effect
-    from per_shared_denominator
+        close_to_half_a_cent.month,
+        close_to_half_a_cent.account_key,
+        {{ round_to_cents(divide_exact(
+            'sum(close_to_half_a_cent.mrr_numerator * ' ~ to_common_denominator ~ ')',
+            'common_denominators.common_denominator'
+        )) }} as mrr,
+        {{ round_to_cents(divide_exact(
+            'sum(close_to_half_a_cent.fx_effect_numerator * ' ~ to_common_denominator ~ ')',
+            'common_denominators.common_denominator'
+        )) }} as fx_effect
+    from close_to_half_a_cent
+    inner join common_denominators
+        on close_to_half_a_cent.account_key = common_denominators.account_key
+        and close_to_half_a_cent.month = common_denominators.month
     group by
-        month,
-        account_key
+        close_to_half_a_cent.month,
+        close_to_half_a_cent.account_key,
+        common_denominators.common_denominator
 ),
 
 final as (
