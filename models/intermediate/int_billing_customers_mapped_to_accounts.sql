@@ -21,10 +21,12 @@ valid_accounts as (
     )
 {%- endset %}
 
+-- A customer without an account_id whose own id is a CRM account's id reports under that id
+-- (rule 1), so under that CRM account: it adds no billing-only account of its own.
 mapped as (
     select
         customers.customer_id,
-        customers.account_id as crm_account_id,
+        valid_accounts.account_id as crm_account_id,
         coalesce(customers.account_id, customers.customer_id) as reporting_account_id,
         customers.currency,
         customers.created_at,
@@ -34,7 +36,7 @@ mapped as (
         {{ raw_row_if_rejected('customers.raw_row', rejection_reason) }} as raw_row
     from customers
     left join valid_accounts
-        on customers.account_id = valid_accounts.account_id
+        on coalesce(customers.account_id, customers.customer_id) = valid_accounts.account_id
 )
 
 select * from mapped
