@@ -38,6 +38,7 @@
     parts.pricing_group_id = part_discounts.pricing_group_id
         and parts.month = part_discounts.month
         and parts.currency = part_discounts.currency
+        and parts.factor_numerator = part_discounts.factor_numerator
         and parts.mrr_denominator = part_discounts.mrr_denominator
 {%- endset %}
 

@@ -83,6 +83,7 @@ line_local_mrr as (
         on line_months.pricing_group_id = discounted_groups.pricing_group_id
         and line_months.month = discounted_groups.month
         and line_months.currency = discounted_groups.currency
+        and line_months.factor_numerator = discounted_groups.factor_numerator
         and line_months.mrr_denominator = discounted_groups.mrr_denominator
 ),
 

@@ -3,6 +3,8 @@
 -- (an amount per billing period) is taken off at the subscription's monthly factor, and the
 -- result never goes below zero. A CRM contract is a pricing group of its own with no discounts.
 -- Amounts stay over the group's mrr_denominator: local MRR = discounted_mrr_numerator / mrr_denominator.
+-- A subscription's items share one billing interval (the source contract); where they do not, each
+-- interval's items are discounted as a subscription of their own, at their own factor.
 -- Only the group-months a discount is active in: at 1M accounts that is ~6% of them, and the
 -- others' MRR is their lines' own (the month models read those from int_revenue_line_months).
 
@@ -78,6 +80,7 @@ final as (
         line_source,
         customer_key,
         currency,
+        factor_numerator,
         mrr_denominator,
         gross_mrr_numerator,
         greatest(
