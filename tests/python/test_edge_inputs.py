@@ -1,0 +1,94 @@
+"""Valid or merely unusual inputs that once failed the whole build or lost a cent, built end to end.
+
+Found by an independent re-implementation of the rules (issue 3, conformance):
+- interval counts whose 12 x count does not divide 332,640 (13 and 26 months) adding up to exactly half a cent;
+- a billing customer without account_id whose customer_id is also a CRM account's id (rule 1: one reporting id);
+- a discounted subscription whose items bill yearly and monthly (outside the contract: it must still build).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from contract_files import write_table
+from warehouse_builds import query, run_build
+
+AS_OF = date(2024, 3, 31)
+MARCH = date(2024, 3, 1)
+
+
+def _write_inputs(folder: Path) -> Path:
+    write_table(folder, "crm_accounts", [
+        {"account_id": "A_THIRTEENTHS", "account_name": "13 and 26 months", "created_at": "2023-01-01"},
+        {"account_id": "A_SHARED_ID", "account_name": "also a customer id", "created_at": "2023-01-01"},
+        {"account_id": "A_MIXED", "account_name": "yearly and monthly items", "created_at": "2023-01-01"},
+    ])
+    write_table(folder, "billing_customers", [
+        {"customer_id": "c_thirteenths", "account_id": "A_THIRTEENTHS", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "c_shared", "account_id": "A_SHARED_ID", "currency": "USD", "created_at": "2023-01-01"},
+        # No account_id: reports as itself, "A_SHARED_ID", which is the CRM account's id.
+        {"customer_id": "A_SHARED_ID", "account_id": "", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "c_mixed", "account_id": "A_MIXED", "currency": "USD", "created_at": "2023-01-01"},
+    ])
+    write_table(folder, "billing_plans", [
+        {"plan_id": "p13", "product_id": "core", "billing_interval": "month", "interval_count": "13",
+         "unit_amount": "130.01", "currency": "USD"},
+        {"plan_id": "p26", "product_id": "core", "billing_interval": "month", "interval_count": "26",
+         "unit_amount": "260.11", "currency": "USD"},
+        {"plan_id": "p100", "product_id": "core", "billing_interval": "month", "interval_count": "1",
+         "unit_amount": "100", "currency": "USD"},
+        {"plan_id": "p20", "product_id": "core", "billing_interval": "month", "interval_count": "1",
+         "unit_amount": "20", "currency": "USD"},
+        {"plan_id": "y1200", "product_id": "core", "billing_interval": "year", "interval_count": "1",
+         "unit_amount": "1200", "currency": "USD"},
+    ])
+    subscriptions = [("s13", "c_thirteenths"), ("s26", "c_thirteenths"), ("s_crm", "c_shared"),
+                     ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed")]
+    write_table(folder, "billing_subscriptions", [
+        {"subscription_id": subscription, "customer_id": customer, "created_at": "2024-01-01", "status": "active"}
+        for subscription, customer in subscriptions])
+    write_table(folder, "billing_subscription_items", [
+        {"subscription_item_id": "i13", "subscription_id": "s13", "plan_id": "p13", "quantity": "1"},
+        {"subscription_item_id": "i26", "subscription_id": "s26", "plan_id": "p26", "quantity": "1"},
+        {"subscription_item_id": "i_crm", "subscription_id": "s_crm", "plan_id": "p100", "quantity": "1"},
+        {"subscription_item_id": "i_self", "subscription_id": "s_self", "plan_id": "p20", "quantity": "1"},
+        {"subscription_item_id": "i_year", "subscription_id": "s_mixed", "plan_id": "y1200", "quantity": "1"},
+        {"subscription_item_id": "i_month", "subscription_id": "s_mixed", "plan_id": "p20", "quantity": "1"},
+    ])
+    write_table(folder, "billing_discounts", [
+        {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
+    ])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("edges")
+    return run_build(_write_inputs(root / "data"), AS_OF, root / "out" / "warehouse.duckdb", full_refresh=True)
+
+
+def _march_mrr(database: Path, account_id: str) -> Decimal:
+    rows = query(database, "select mrr from marts.fct_mrr where account_id = ? and month = ?", [account_id, MARCH])
+    return rows[0][0]
+
+
+def test_parts_of_thirteen_and_twenty_six_months_add_up_exactly_before_rounding(warehouse):
+    # 130.01 / 13 + 260.11 / 26 = 10.000769... + 10.004230... = 20.005 exactly: half a cent rounds up.
+    assert _march_mrr(warehouse, "A_THIRTEENTHS") == Decimal("20.01")
+
+
+def test_a_customer_whose_id_is_a_crm_account_id_is_that_account(warehouse):
+    assert _march_mrr(warehouse, "A_SHARED_ID") == Decimal("120.00")
+    listed = query(warehouse, "select account_source from marts.dim_accounts where account_id = 'A_SHARED_ID'")
+    assert listed == [("crm",)]
+
+
+def test_a_subscription_mixing_billing_intervals_is_discounted_without_counting_a_line_twice(warehouse):
+    # 1200 a year (100 a month) and 20 a month, both half off from March: 60.
+    assert _march_mrr(warehouse, "A_MIXED") == Decimal("60.00")
+    february = query(warehouse, "select mrr from marts.fct_mrr where account_id = 'A_MIXED' and month = ?",
+                     [date(2024, 2, 1)])
+    assert february == [(Decimal("120.00"),)]
