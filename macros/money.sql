@@ -21,6 +21,43 @@
     list_reduce(list(distinct cast({{ denominator }} as bigint)), lambda a, b: lcm(a, b))
 {%- endmacro %}
 
+{#- Two CTEs: `<parts>_denominators`, then `name`, one row per (month, account_key) of `parts` with each
+    of `amounts` rounded to the cent: the sum of the parts' `<amount>_numerator / mrr_denominator`,
+    brought to a common denominator and divided once. -#}
+{% macro exact_sums_rounded_to_cents(parts, amounts, name) -%}
+{{ parts }}_denominators as (
+    select
+        month,
+        account_key,
+        {{ common_denominator('mrr_denominator') }} as common_denominator
+    from {{ parts }}
+    group by
+        month,
+        account_key
+),
+
+{{ name }} as (
+    select
+        {{ parts }}.month,
+        {{ parts }}.account_key,
+        {%- for amount in amounts %}
+        {{ round_to_cents(divide_exact(
+            'sum(' ~ parts ~ '.' ~ amount ~ '_numerator * cast(' ~ parts ~ '_denominators.common_denominator / '
+                ~ parts ~ '.mrr_denominator as bigint))',
+            parts ~ '_denominators.common_denominator'
+        )) }} as {{ amount }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ parts }}
+    inner join {{ parts }}_denominators
+        on {{ parts }}.account_key = {{ parts }}_denominators.account_key
+        and {{ parts }}.month = {{ parts }}_denominators.month
+    group by
+        {{ parts }}.month,
+        {{ parts }}.account_key,
+        {{ parts }}_denominators.common_denominator
+)
+{%- endmacro %}
+
 {% macro divide_exact(numerator, denominator) -%}
     {{ return(adapter.dispatch('divide_exact', 'mrr_warehouse')(numerator, denominator)) }}
 {%- endmacro %}

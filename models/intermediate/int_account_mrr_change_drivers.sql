@@ -12,8 +12,6 @@
 {{ config(materialized='view') }}
 
 {%- set constant_currency_rate = 'coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)' %}
-{%- set to_common_denominator =
-    'cast(common_denominators.common_denominator / account_currency_changes.mrr_denominator as bigint)' %}
 
 with line_months as (
     select * from {{ ref('int_revenue_line_months') }}
@@ -124,39 +122,8 @@ account_currency_changes as (
 
 -- Each driver's parts are added over a common denominator and divided once, as account MRR is
 -- (int_account_mrr_monthly), so the drivers round as the amounts they explain do.
-common_denominators as (
-    select
-        month,
-        account_key,
-        {#- DuckDB's lambda syntax is newer than sqlfluff's parser. -#}
-        {{ common_denominator('mrr_denominator') }} as common_denominator  -- noqa: PRS
-    from account_currency_changes
-    group by
-        month,
-        account_key
-),
-
-account_drivers as (
-    select
-        account_currency_changes.month,
-        account_currency_changes.account_key,
-        {{ round_to_cents(divide_exact(
-            'sum(account_currency_changes.seat_change_numerator * ' ~ to_common_denominator ~ ')',
-            'common_denominators.common_denominator'
-        )) }} as seat_change,
-        {{ round_to_cents(divide_exact(
-            'sum(account_currency_changes.plan_change_numerator * ' ~ to_common_denominator ~ ')',
-            'common_denominators.common_denominator'
-        )) }} as plan_change
-    from account_currency_changes
-    inner join common_denominators
-        on account_currency_changes.account_key = common_denominators.account_key
-        and account_currency_changes.month = common_denominators.month
-    group by
-        account_currency_changes.month,
-        account_currency_changes.account_key,
-        common_denominators.common_denominator
-),
+{%- set drivers = ['seat_change', 'plan_change'] %}
+{{ exact_sums_rounded_to_cents('account_currency_changes', drivers, 'account_drivers') }},  -- noqa: PRS
 
 final as (
     select

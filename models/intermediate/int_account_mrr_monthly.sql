@@ -32,8 +32,6 @@
     "case when parts.line_source = 'subscription_item' then parts.pricing_group_id end"
 ) %}
 {%- set line_is_contract = "case when parts.line_source = 'crm_contract' then 1 else 0 end" %}
-{%- set to_common_denominator =
-    'cast(common_denominators.common_denominator / close_to_half_a_cent.mrr_denominator as bigint)' %}
 {%- set part_discount_matches -%}
     parts.pricing_group_id = part_discounts.pricing_group_id
         and parts.month = part_discounts.month
@@ -205,39 +203,7 @@ close_to_half_a_cent as (
         and parts.month = fx_rates_to_add_exactly.month
 ),
 
-common_denominators as (
-    select
-        month,
-        account_key,
-        {#- DuckDB's lambda syntax is newer than sqlfluff's parser. -#}
-        {{ common_denominator('mrr_denominator') }} as common_denominator  -- noqa: PRS
-    from close_to_half_a_cent
-    group by
-        month,
-        account_key
-),
-
-exact_account_months as (
-    select
-        close_to_half_a_cent.month,
-        close_to_half_a_cent.account_key,
-        {{ round_to_cents(divide_exact(
-            'sum(close_to_half_a_cent.mrr_numerator * ' ~ to_common_denominator ~ ')',
-            'common_denominators.common_denominator'
-        )) }} as mrr,
-        {{ round_to_cents(divide_exact(
-            'sum(close_to_half_a_cent.fx_effect_numerator * ' ~ to_common_denominator ~ ')',
-            'common_denominators.common_denominator'
-        )) }} as fx_effect
-    from close_to_half_a_cent
-    inner join common_denominators
-        on close_to_half_a_cent.account_key = common_denominators.account_key
-        and close_to_half_a_cent.month = common_denominators.month
-    group by
-        close_to_half_a_cent.month,
-        close_to_half_a_cent.account_key,
-        common_denominators.common_denominator
-),
+{{ exact_sums_rounded_to_cents('close_to_half_a_cent', ['mrr', 'fx_effect'], 'exact_account_months') }},  -- noqa: PRS
 
 final as (
     select
