@@ -107,8 +107,9 @@
     shares are known, so the parts' cents add up to the total exactly. Each part gets the floor of
     its exact cents, and the cents still missing go one each to the largest remainders (equal
     remainders: by tie_break_column). Exact shares arrive as doubles, whose last bits depend on the
-    order rows were added in: rounded to a millionth of a cent, equal shares stay equal, so ties
-    are broken by the rule, not by noise. Returns a select over `relation` with a column
+    order rows were added in: rounded to a millionth of a cent, equal shares stay equal, and so do
+    their remainders, rounded again after the floor is taken off (16916.583333 - 16916 and
+    42416.583333 - 42416 differ in their last bits), so ties are broken by the rule, not by noise. Returns a select over `relation` with a column
     `allocated` (decimal(18,2)). -#}
 {% macro allocate_cents(relation, partition_columns, tie_break_column, exact_column, total_column) -%}
     select
@@ -122,7 +123,7 @@
                 as missing_cents,
             row_number() over (
                 partition by {{ partition_columns | join(', ') }}
-                order by exact_cents - floor_cents desc, {{ tie_break_column }}
+                order by round(exact_cents - floor_cents, 6) desc, {{ tie_break_column }}
             ) as remainder_rank
         from (
             select
