@@ -1,6 +1,7 @@
 -- One row per account and month with counted lines: the plan that brings the account the most
--- gross MRR that month (ties: the smallest plan id), so a bridge can be sliced by plan with every
--- account in exactly one slice. A CRM contract counts as the plan 'crm_contract'.
+-- gross MRR that month, in the reporting currency at the month's rate (ties: the smallest plan id),
+-- so a bridge can be sliced by plan with every account in exactly one slice. A CRM contract counts
+-- as the plan 'crm_contract'.
 -- Only accounts that ever had several plans and have several lines in some month rank them; the
 -- others have their sole plan, or the plan of their one line that month.
 
@@ -33,6 +34,11 @@ line_months as (
         and {{ in_recompute_window('month') }}
 ),
 
+fx_rates_monthly as (
+    select * from {{ ref('int_fx_rates_monthly') }}
+    where {{ in_recompute_window('month') }}
+),
+
 single_plan_account_months as (
     select
         account_months.month,
@@ -63,11 +69,19 @@ plan_mrr as (
         {{ plan_key('line_months.plan_id', 'line_months.line_source') }} as plan_id,
         -- Rounded to a millionth: sums of equal shares in doubles differ in their last bits, and
         -- must tie (then the smaller plan id wins), not be decided by the order they were added in.
-        round(sum(cast(line_months.mrr_numerator as {{ type_ratio() }}) / line_months.mrr_denominator), 6)
-            as gross_local_mrr
+        round(
+            sum(
+                cast(line_months.mrr_numerator as {{ type_ratio() }}) / line_months.mrr_denominator
+                * cast(fx_rates_monthly.rate_to_reporting as {{ type_ratio() }})
+            ),
+            6
+        ) as gross_mrr
     from line_months
     inner join accounts_with_several_plans
         on line_months.account_key = accounts_with_several_plans.account_key
+    inner join fx_rates_monthly
+        on line_months.currency = fx_rates_monthly.currency
+        and line_months.month = fx_rates_monthly.month
     group by
         line_months.month,
         line_months.account_key,
@@ -81,7 +95,7 @@ ranked as (
         plan_id,
         row_number() over (
             partition by account_key, month
-            order by gross_local_mrr desc, plan_id asc
+            order by gross_mrr desc, plan_id asc
         ) as plan_rank
     from plan_mrr
 ),
