@@ -95,18 +95,20 @@ final as (
 select * from final
 {%- endmacro %}
 
-{#- The metrics a kpi_goals row may name. additive ones add up over a period, so an open
-    period's run-rate projection is actual x period days / elapsed days; the others (levels
-    and rates) are projected as they stand. -#}
+{#- Every metric a goal can name, with how an open period's run rate projects it to period end:
+      flow       a sum of movements (or customers moving): x period days / elapsed days;
+      rate       flows over the period's opening (fixed): the same, its flows run on;
+      retention  1 + flows over opening (nrr, grr): 1 + (actual - 1) x period days / elapsed days;
+      level      a state at period end, or a ratio of flows (quick ratio): as it stands. -#}
 {% macro kpi_metrics() -%}
     {{ return({
-        'new_mrr': true, 'expansion_mrr': true, 'reactivation_mrr': true, 'contraction_mrr': true,
-        'churn_mrr': true, 'fx_mrr': true, 'gained_mrr': true, 'lost_mrr': true, 'net_new_mrr': true,
-        'new_customers': true, 'reactivated_customers': true, 'churned_customers': true,
-        'opening_mrr': false, 'closing_mrr': false, 'arr': false, 'opening_customers': false,
-        'closing_customers': false, 'arpa': false, 'expansion_rate': false, 'contraction_rate': false,
-        'churn_rate': false, 'gross_mrr_churn_rate': false, 'net_mrr_churn_rate': false, 'nrr': false,
-        'grr': false, 'logo_churn_rate': false, 'quick_ratio': false,
+        'new_mrr': 'flow', 'expansion_mrr': 'flow', 'reactivation_mrr': 'flow', 'contraction_mrr': 'flow',
+        'churn_mrr': 'flow', 'fx_mrr': 'flow', 'gained_mrr': 'flow', 'lost_mrr': 'flow', 'net_new_mrr': 'flow',
+        'new_customers': 'flow', 'reactivated_customers': 'flow', 'churned_customers': 'flow',
+        'expansion_rate': 'rate', 'contraction_rate': 'rate', 'churn_rate': 'rate', 'gross_mrr_churn_rate': 'rate',
+        'net_mrr_churn_rate': 'rate', 'logo_churn_rate': 'rate', 'nrr': 'retention', 'grr': 'retention',
+        'opening_mrr': 'level', 'closing_mrr': 'level', 'arr': 'level', 'opening_customers': 'level',
+        'closing_customers': 'level', 'arpa': 'level', 'quick_ratio': 'level',
     }) }}
 {%- endmacro %}
 

@@ -23,7 +23,7 @@ typed as (
         -- dates
         {{ parse_date('period_start') }} as period_start,
         -- amounts
-        {{ parse_decimal('target', 20, 6) }} as target,
+        {{ parse_decimal('target', 30, 12) }} as target,
         lower(direction) as direction,
         -- bookkeeping
         coalesce(period_type, '') || '|' || coalesce(period_start, '') || '|' || coalesce(metric, '') as source_key,
@@ -32,7 +32,7 @@ typed as (
         {{ raw_row_text(raw_columns) }} as raw_row,
         {{ first_parse_failure({
             'period_start': parse_date('period_start'),
-            'target': parse_decimal('target', 20, 6),
+            'target': parse_decimal('target', 30, 12),
         }) }} as parse_failure
     from deduplicated
 ),
@@ -56,6 +56,16 @@ final as (
             case
                 when period_type not in ('month', 'quarter', 'year')
                     then 'period_type: ''' || period_type || ''' is not month, quarter or year'
+            end,
+            -- A goal for a period starting mid-period would match no actual, and could be judged
+            -- complete while its period is still open.
+            case
+                {%- for period_type in ['month', 'quarter', 'year'] %}
+                when period_type = '{{ period_type }}'
+                    and period_start != cast({{ dbt.date_trunc(period_type, 'period_start') }} as date)
+                    then 'period_start: ''' || cast(period_start as varchar)
+                        || ''' is not the first day of a {{ period_type }}'
+                {%- endfor %}
             end,
             case
                 when metric not in ('{{ kpi_metrics().keys() | join("', '") }}')  -- noqa: LT05

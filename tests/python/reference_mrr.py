@@ -425,10 +425,15 @@ class RawData:
     @staticmethod
     def goal(row: Row) -> dict:
         require(row, "target", "direction")
-        parse_date(row["period_start"])
+        start = parse_date(row["period_start"])
         parse_number(row["target"])
-        if lower(row["period_type"]) not in PERIOD_TYPES or lower(row["direction"]) not in DIRECTIONS:
+        period_type = lower(row["period_type"])
+        if period_type not in PERIOD_TYPES or lower(row["direction"]) not in DIRECTIONS:
             raise BadValueError("unknown period_type or direction")
+        if start is not None:
+            first_month = {"month": start.month, "quarter": (start.month - 1) // 3 * 3 + 1, "year": 1}[period_type]
+            if (start.day, start.month) != (1, first_month):
+                raise BadValueError("period_start is not the first day of its period")
         return {}
 
     def spend(self, row: Row) -> dict:

@@ -414,6 +414,8 @@ def test_conflicting_duplicate_keys_reject_all_rows_and_exact_duplicates_collaps
     ("crm_churn_reasons", {"account_id": "A9", "churned_on": "2024-01-31"}, "A9|2024-01-31"),
     ("kpi_goals", {"period_type": "week", "period_start": "2024-01-01", "metric": "nrr", "target": "1",
                    "direction": "at_least"}, "week|2024-01-01|nrr"),
+    ("kpi_goals", {"period_type": "quarter", "period_start": "2024-02-01", "metric": "nrr", "target": "1",
+                   "direction": "at_least"}, "quarter|2024-02-01|nrr"),
     ("sales_marketing_spend", {"month": "2024-01-01", "category": "ads", "amount": "5", "currency": "JPY"},
      "2024-01-01|ads"),
 ])

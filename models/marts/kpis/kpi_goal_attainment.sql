@@ -1,5 +1,7 @@
 -- Every valid kpi_goals row next to its actual. on_track compares the actual (for a complete
--- period) or the run-rate projection (for the open period) with the target in its direction.
+-- period) or the run-rate projection (for the open period) with the target in its direction:
+-- movements so far, and the rates made of them, run on at the same pace to period end
+-- (macros/kpis.sql, kpi_metrics).
 
 with goals as (
     select * from {{ ref('stg_finance__kpi_goals') }}
@@ -38,13 +40,13 @@ periods as (
 ),
 
 actuals as (
-    {%- for metric, is_additive in kpi_metrics().items() %}
+    {%- for metric, projection in kpi_metrics().items() %}
     select
         period_type,
         period_start,
         period_end,
         '{{ metric }}' as metric,
-        {{ is_additive }} as is_additive,
+        '{{ projection }}' as projection,
         cast({{ metric }} as {{ type_ratio() }}) as actual
     from periods
     {{ "union all" if not loop.last }}
@@ -59,7 +61,7 @@ goals_with_actuals as (
         goals.direction,
         cast(goals.target as {{ type_ratio() }}) as target,
         actuals.actual,
-        actuals.is_additive,
+        actuals.projection,
         coalesce(actuals.period_end, goals.period_start) <= {{ as_of_date() }} as is_complete,
         {{ dbt.datediff('goals.period_start', 'actuals.period_end', 'day') }} + 1 as period_days,  -- noqa: LT05
         {{ dbt.datediff('goals.period_start', as_of_date(), 'day') }} + 1 as elapsed_days  -- noqa: LT05
@@ -74,9 +76,12 @@ goals_with_actuals as (
 projected as (
     select
         *,
+        -- Rounded to 10 decimals: the last bits of a double (1.015 - 1 is 0.01500000000000001) must
+        -- not decide on_track for a target the projection meets exactly.
         case
-            when is_complete or not is_additive then actual
-            else actual * period_days / elapsed_days
+            when is_complete or projection = 'level' then actual
+            when projection = 'retention' then round(1 + (actual - 1) * period_days / elapsed_days, 10)
+            else round(actual * period_days / elapsed_days, 10)
         end as projected_actual
     from goals_with_actuals
 ),
