@@ -1,6 +1,7 @@
--- Each churn and contraction movement with the reason Customer Success recorded: the account's
--- churn reason dated in the movement's month or the month before (the latest one when several),
--- else 'unknown'.
+-- Each churn movement, and each contraction movement that has a reason, with the reason Customer
+-- Success recorded: the account's churn reason dated in the movement's month or the month before
+-- (the latest one when several); a churn without one is 'unknown'. A contraction without a reason
+-- is a downgrade nobody explained: it stays in the bridge's lost MRR, not in this drill-down.
 
 with account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
@@ -64,6 +65,8 @@ final as (
         and losses.account_id = matching_reasons.account_id
         and losses.movement_type = matching_reasons.movement_type
         and matching_reasons.recency_rank = 1
+    where losses.movement_type = 'churn'
+        or matching_reasons.reason_code is not null
 )
 
 select * from final

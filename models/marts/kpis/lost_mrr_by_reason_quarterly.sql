@@ -9,12 +9,26 @@ by_reason as (
         sum(lost_mrr) as lost_mrr,
         sum(case when movement_type = 'churn' then lost_mrr else 0 end) as churn_mrr,
         sum(case when movement_type = 'contraction' then lost_mrr else 0 end) as contraction_mrr,
-        count(distinct account_id) as accounts_lost,
-        max(lost_mrr) as largest_loss_mrr
+        count(distinct account_id) as accounts_lost
     from losses
     group by
         quarter_start,
         reason_code
+),
+
+-- "The largest losses listed by account": an account that lost twice in a quarter for one
+-- reason lost the two added up.
+losses_by_account as (
+    select
+        quarter_start,
+        reason_code,
+        account_id,
+        sum(lost_mrr) as lost_mrr
+    from losses
+    group by
+        quarter_start,
+        reason_code,
+        account_id
 ),
 
 largest_loss as (
@@ -22,11 +36,12 @@ largest_loss as (
         quarter_start,
         reason_code,
         account_id,
+        lost_mrr,
         row_number() over (
             partition by quarter_start, reason_code
             order by lost_mrr desc, account_id asc
         ) as loss_rank
-    from losses
+    from losses_by_account
 ),
 
 final as (
@@ -38,7 +53,7 @@ final as (
         cast(by_reason.contraction_mrr as decimal(18, 2)) as contraction_mrr,
         cast(by_reason.accounts_lost as integer) as accounts_lost,
         cast(largest_loss.account_id as varchar) as largest_loss_account_id,
-        cast(by_reason.largest_loss_mrr as decimal(18, 2)) as largest_loss_mrr
+        cast(largest_loss.lost_mrr as decimal(18, 2)) as largest_loss_mrr
     from by_reason
     inner join largest_loss
         on by_reason.quarter_start = largest_loss.quarter_start
