@@ -12,10 +12,11 @@ spend as (
     select * from {{ ref('int_sales_marketing_spend_monthly') }}
 ),
 
+-- Rounded to the cent once, here: CAC divides the spend the mart shows.
 spend_monthly as (
     select
         month,
-        sum(amount_reporting) as sales_marketing_spend
+        {{ round_to_cents('sum(amount_reporting)') }} as sales_marketing_spend
     from spend
     where rejection_reason is null
     group by month
@@ -40,7 +41,7 @@ with_trailing_churn as (
 final as (
     select
         month,
-        cast(sales_marketing_spend as decimal(18, 2)) as sales_marketing_spend,
+        sales_marketing_spend,
         new_customers,
         {{ safe_ratio('sales_marketing_spend', 'new_customers') }} as cac,
         arpa,
