@@ -54,8 +54,9 @@ final as (
     select
         *,
         coalesce(
-            {{ missing_value(['invoice_line_id', 'invoice_id', 'line_type', 'amount']) }},
+            {{ missing_value(['invoice_line_id', 'invoice_id', 'line_type']) }},
             parse_failure,
+            {{ missing_value(['amount']) }},
             {{ duplicate_key_conflict(['invoice_line_id']) }},
             case
                 when line_type not in ('subscription', 'proration', 'one_time', 'usage', 'tax')

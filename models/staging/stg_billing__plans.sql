@@ -54,8 +54,9 @@ final as (
     select
         *,
         coalesce(
-            {{ missing_value(['plan_id', 'billing_interval', 'unit_amount', 'currency']) }},
+            {{ missing_value(['plan_id', 'billing_interval', 'currency']) }},
             parse_failure,
+            {{ missing_value(['unit_amount']) }},
             {{ duplicate_key_conflict(['plan_id']) }},
             case
                 when billing_interval not in ('day', 'week', 'month', 'year')

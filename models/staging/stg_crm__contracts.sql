@@ -58,11 +58,9 @@ final as (
     select
         *,
         coalesce(
-            {{ missing_value([
-                'contract_id', 'account_id', 'billing_frequency', 'amount_per_period', 'currency', 'status',
-            ]) }},
+            {{ missing_value(['contract_id', 'account_id', 'billing_frequency', 'currency', 'status']) }},
             parse_failure,
-            {{ missing_value(['start_date']) }},
+            {{ missing_value(['start_date', 'amount_per_period']) }},
             {{ duplicate_key_conflict(['contract_id']) }},
             case
                 when billing_frequency not in ('monthly', 'quarterly', 'semiannual', 'annual')

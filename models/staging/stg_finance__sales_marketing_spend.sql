@@ -47,9 +47,9 @@ final as (
     select
         *,
         coalesce(
-            {{ missing_value(['category', 'amount']) }},
+            {{ missing_value(['category']) }},
             parse_failure,
-            {{ missing_value(['spend_month']) }},
+            {{ missing_value(['spend_month', 'amount']) }},
             {{ duplicate_key_conflict(['spend_month', 'category']) }},
             case when amount < 0 then 'amount is negative' end
         ) as rejection_reason
