@@ -1,5 +1,5 @@
--- Lost MRR drill-down: every churn and contraction with its reason, ranked within its quarter
--- so "what was lost, from whom and why" is one filter away.
+-- Lost MRR drill-down: every churn, and every contraction with a recorded reason, with its reason,
+-- ranked within its quarter so "what was lost, from whom and why" is one filter away.
 
 with losses as (
     select * from {{ ref('int_lost_mrr_with_reasons') }}
