@@ -109,8 +109,8 @@
     remainders: by tie_break_column). Exact shares arrive as doubles, whose last bits depend on the
     order rows were added in: rounded to a millionth of a cent, equal shares stay equal, and so do
     their remainders, rounded again after the floor is taken off (16916.583333 - 16916 and
-    42416.583333 - 42416 differ in their last bits), so ties are broken by the rule, not by noise. Returns a select over `relation` with a column
-    `allocated` (decimal(18,2)). -#}
+    42416.583333 - 42416 differ in their last bits), so ties are broken by the rule, not by noise.
+    Returns a select over `relation` with a column `allocated` (decimal(18,2)). -#}
 {% macro allocate_cents(relation, partition_columns, tie_break_column, exact_column, total_column) -%}
     select
         *,

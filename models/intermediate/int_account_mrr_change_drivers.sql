@@ -117,7 +117,7 @@ account_currency_changes as (
         plan_pairs.account_key,
         plan_pairs.currency,
         plan_pairs.mrr_denominator,
-        coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)
+        {{ constant_currency_rate }}
 ),
 
 -- Each driver's parts are added over a common denominator and divided once, as account MRR is
