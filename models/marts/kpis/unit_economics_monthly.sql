@@ -41,7 +41,7 @@ with_trailing_churn as (
 final as (
     select
         month,
-        sales_marketing_spend,
+        cast(sales_marketing_spend as decimal(18, 2)) as sales_marketing_spend,
         new_customers,
         {{ safe_ratio('sales_marketing_spend', 'new_customers') }} as cac,
         arpa,
