@@ -85,7 +85,7 @@ final as (
         gross_mrr_numerator,
         greatest(
             cast(
-                gross_mrr_numerator * coalesce(percent_factor, 1)
+                {{ times_factor('gross_mrr_numerator', 'coalesce(percent_factor, 1)') }}
                 - coalesce(amount_off_per_period, 0) * factor_numerator
                 as decimal(38, 12)
             ),
