@@ -36,6 +36,7 @@ FORMATS = (".csv", ".parquet")
 TEXT_VALUE = r"nullif(regexp_replace({}, '^\s+|\s+$', '', 'g'), '')"
 NUMBER_OR_DATE_TYPE = re.compile(r"U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|DATE|BOOLEAN")
 HEADER_BYTE_LIMIT = 1 << 20
+LINE_END = re.compile(rb"\r\n?|\n")
 READ_CSV = (
     "read_csv($path, header = true, auto_detect = false, all_varchar = true, delim = ',', quote = '\"', "
     "escape = '\"', columns = $columns, strict_mode = true, encoding = 'utf-8') with ordinality"
@@ -157,10 +158,13 @@ def _plan_csv(table: RawTable, path: Path) -> SourceFile:
 
 
 def _csv_header(table: RawTable, path: Path) -> list[str]:
-    """The first line of the file as CSV fields (only that line is read here; DuckDB reads the rest)."""
+    """The first line of the file as CSV fields (only that line is read here; DuckDB reads the rest).
+
+    Lines may end in LF, CRLF or a lone CR (old Mac exports): DuckDB reads all three.
+    """
     try:
         with path.open("rb") as handle:
-            first_line = handle.readline(HEADER_BYTE_LIMIT)
+            first_line = LINE_END.split(handle.readline(HEADER_BYTE_LIMIT), maxsplit=1)[0]
         text = first_line.decode("utf-8-sig")
     except OSError as error:
         raise _Problem(f"{path}: cannot be read: {error.strerror} ({_expected(table)})") from error
@@ -171,7 +175,10 @@ def _csv_header(table: RawTable, path: Path) -> list[str]:
         raise _Problem(f"{path}: empty file or empty first line, no header row ({_expected(table)})")
     if "\0" in text:
         raise _Problem(f"{path}: binary content, not a CSV file ({_expected(table)})")
-    return next(csv.reader([text.rstrip("\r\n")]))
+    try:
+        return next(csv.reader([text]))
+    except csv.Error as error:
+        raise _Problem(f"{path}: the header row is not valid CSV: {error} ({_expected(table)})") from error
 
 
 def _plan_parquet(table: RawTable, path: Path, connection: duckdb.DuckDBPyConnection) -> SourceFile:
@@ -193,7 +200,9 @@ def _plan_parquet(table: RawTable, path: Path, connection: duckdb.DuckDBPyConnec
 
 
 def _parquet_text(name: str, type_name: str) -> str:
-    """A Parquet column as text: timestamps at midnight as YYYY-MM-DD, like dates; anything else cast.
+    """A Parquet column as text: timestamps at midnight (in UTC, when they have a time zone) as
+    YYYY-MM-DD, like dates; strings stored as bare BINARY decoded as UTF-8 (a cast would write
+    'Größe' as escaped bytes; bytes that are not UTF-8 stop the load); anything else cast.
 
     Only text columns are trimmed: a number or a date cast to text has no blanks to remove, and the
     regular expression was ~40% of loading a million-account company.
@@ -201,9 +210,12 @@ def _parquet_text(name: str, type_name: str) -> str:
     column = quote_identifier(name)
     if NUMBER_OR_DATE_TYPE.fullmatch(type_name):
         return f"cast({column} as varchar)"
-    if type_name.startswith("TIMESTAMP") and "TIME ZONE" not in type_name:
-        return (f"case when {column} = date_trunc('day', {column}) then strftime({column}, '%Y-%m-%d') "
+    if type_name.startswith("TIMESTAMP"):
+        utc = f"timezone('UTC', {column})" if "TIME ZONE" in type_name else column
+        return (f"case when {utc} = date_trunc('day', {utc}) then strftime({utc}, '%Y-%m-%d') "
                 f"else cast({column} as varchar) end")
+    if type_name == "BLOB":
+        return TEXT_VALUE.format(f"decode({column})")
     return TEXT_VALUE.format(f"cast({column} as varchar)")
 
 
@@ -294,7 +306,17 @@ def _write_manifest(connection: duckdb.DuckDBPyConnection, schema: str, sources:
 
 
 def _reason(error: Exception) -> str:
-    """DuckDB's reason in one line, without its advice, its parser options, the offending line's content or our SQL."""
+    """DuckDB's reason in one line, without its advice, its parser options, the offending line's content or our SQL.
+
+    The content follows "Original Line:": one line, or up to a blank line before the reason where a
+    quote is unterminated (then it is the rest of the file, personal data included); all of it goes.
+    """
     text = re.split(r"\n\s*(?:Possible|file = |LINE \d+:)", str(error))[0]
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("Original Line")]
+    located, _, offending = text.partition("\nOriginal Line:")
+    if offending:
+        reason = offending.rsplit("\n\n", 1)[1] if "\n\n" in offending else offending.partition("\n")[2]
+        text = located + "\n" + reason
+    if "state machine reached an invalid state" in text:
+        text = "not readable as CSV (do all lines end the same way, all LF or all CRLF, and are quotes balanced?)"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     return re.sub(r"^[A-Za-z ]+ Error: ", "", "; ".join(lines)) or type(error).__name__

@@ -118,6 +118,34 @@ def test_parquet_columns_become_text_with_dates_as_iso_days(data_dir, database):
     ]
 
 
+def test_parquet_timestamps_with_a_time_zone_at_utc_midnight_are_days(data_dir, database):
+    (data_dir / "billing_subscriptions.csv").unlink()
+    created = pa.array([datetime(2024, 3, 4), datetime(2024, 3, 4, 22)], pa.timestamp("us", tz="UTC"))
+    columns = CONTRACT.table("billing_subscriptions").columns
+    table = pa.table({column: created if column == "created_at" else pa.array(["S1", "S2"]) for column in columns})
+    pq.write_table(table, data_dir / "billing_subscriptions.parquet")
+    load_inputs(data_dir, database)
+    assert _query(database, "select subscription_id, created_at from raw.billing_subscriptions order by 1") == [
+        ("S1", "2024-03-04"), ("S2", "2024-03-04 22:00:00+00")]
+
+
+def test_parquet_strings_stored_as_bare_binary_are_read_as_utf8(data_dir, database):
+    (data_dir / "crm_accounts.csv").unlink()
+    columns = CONTRACT.table("crm_accounts").columns
+    values = {column: pa.array([b"A1" if column == "account_id" else None], pa.binary()) for column in columns}
+    values["account_name"] = pa.array([" Acme Größe ".encode()], pa.binary())
+    pq.write_table(pa.table(values), data_dir / "crm_accounts.parquet")
+    load_inputs(data_dir, database)
+    assert _query(database, "select account_id, account_name from raw.crm_accounts") == [("A1", "Acme Größe")]
+
+
+def test_csv_lines_may_end_in_a_lone_carriage_return(data_dir, database):
+    (data_dir / "billing_plans.csv").write_bytes((",".join(PLAN_COLUMNS) + "\rP1" + "," * 7 + "\rP2" + "," * 7 + "\r")
+                                                 .encode("utf-8"))
+    load_inputs(data_dir, database)
+    assert _query(database, "select plan_id, _row_number from raw.billing_plans order by 2") == [("P1", 1), ("P2", 2)]
+
+
 def test_missing_optional_file_is_an_empty_table_with_every_column(data_dir, database):
     load_inputs(data_dir, database)
     assert _query(database, "select count(*) from raw.crm_contracts") == [(0,)]
@@ -238,6 +266,26 @@ def test_a_row_with_the_wrong_number_of_fields_is_an_error(data_dir, database):
     assert "billing_plans.csv" in problem
     assert "Line: 2" in problem
     assert "\n" not in problem
+
+
+def test_an_unterminated_quote_names_the_line_but_not_the_rest_of_the_file(data_dir, database):
+    rows = [f'P{index},prod,name,,month,1,49.00,USD' for index in range(1, 50)]
+    rows[2] = rows[2].replace(",", ',"', 1)
+    (data_dir / "billing_plans.csv").write_text(",".join(PLAN_COLUMNS) + "\n" + "\n".join(rows) + "\n",
+                                                encoding="utf-8")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv" in problem
+    assert "Line: 4" in problem
+    assert "unterminated quote" in problem
+    assert "P40" not in problem
+
+
+def test_header_and_rows_ending_lines_differently_is_an_error_saying_so(data_dir, database):
+    rows = "".join(f"P{index},prod,name,,month,1,49.00,USD\n" for index in range(3))
+    (data_dir / "billing_plans.csv").write_bytes((",".join(PLAN_COLUMNS) + "\r\n" + rows).encode("utf-8"))
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv" in problem
+    assert "LF or all CRLF" in problem
 
 
 def test_semicolon_separated_file_is_reported_as_not_comma_separated(data_dir, database):
