@@ -22,17 +22,37 @@
     end
 {%- endmacro %}
 
+{#- Plain decimal notation (sign, digits, point, exponent), as the contract's files write numbers, and
+    no more decimals than `scale`: a cast would round '0.0000015' to 0.000002 and change MRR without
+    a word, so such a value does not parse and its row is rejected. The text is read at the same
+    integer digits and all the scale that leaves, then compared with itself rounded to `scale`.
+    (DuckDB's cast alone would also take '1_000' and '0x31'.) -#}
 {% macro parse_decimal(column, precision=20, scale=6) -%}
-    {{ return(adapter.dispatch('parse_decimal', 'mrr_warehouse')(column, precision, scale)) }}
+    {%- set wide = 'decimal(38, ' ~ (38 - precision + scale) ~ ')' -%}
+    {{ return(adapter.dispatch('parse_decimal', 'mrr_warehouse')(column, precision, scale, wide)) }}
 {%- endmacro %}
 
-{% macro default__parse_decimal(column, precision, scale) -%}
-    try_cast({{ column }} as decimal({{ precision }}, {{ scale }}))
-{%- endmacro %}
-
-{% macro postgres__parse_decimal(column, precision, scale) -%}
+{% macro default__parse_decimal(column, precision, scale, wide) -%}
     case
-        when {{ column }} ~ '^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$'
+        when {{ column }} rlike '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'
+            and try_cast({{ column }} as {{ wide }}) = round(try_cast({{ column }} as {{ wide }}), {{ scale }})
+            then try_cast({{ column }} as decimal({{ precision }}, {{ scale }}))
+    end
+{%- endmacro %}
+
+{% macro duckdb__parse_decimal(column, precision, scale, wide) -%}
+    case
+        when regexp_full_match({{ column }}, '[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?')
+            and try_cast({{ column }} as {{ wide }}) = round(try_cast({{ column }} as {{ wide }}), {{ scale }})
+            then try_cast({{ column }} as decimal({{ precision }}, {{ scale }}))
+    end
+{%- endmacro %}
+
+{#- Postgres has no try_cast: the pattern guards the casts (a number past `precision` fails the build). -#}
+{% macro postgres__parse_decimal(column, precision, scale, wide) -%}
+    case
+        when {{ column }} ~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'
+            and cast({{ column }} as numeric) = round(cast({{ column }} as numeric), {{ scale }})
             then cast({{ column }} as decimal({{ precision }}, {{ scale }}))
     end
 {%- endmacro %}
@@ -45,10 +65,8 @@
     end
 {%- endmacro %}
 
-{#- "quantity: 'abc' does not parse" when text is present but its parsed value is null. -#}
-{% macro parse_failure(column, parsed) -%}
-    case
-        when {{ column }} is not null and {{ parsed }} is null
-            then '{{ column }}: ''' || {{ column }} || ''' does not parse'
-    end
+{#- For ratios rather than amounts (exchange rates, goal targets): a value with more decimals than
+    `scale` is rounded to it, half away from zero, instead of not parsing. -#}
+{% macro parse_rounded_decimal(column, precision, scale) -%}
+    cast(round({{ parse_decimal(column, 38, 38 - precision + scale) }}, {{ scale }}) as decimal({{ precision }}, {{ scale }}))
 {%- endmacro %}

@@ -137,13 +137,18 @@ def parse_date(text: str | None) -> date | None:
         raise BadValueError(f"date {text!r} does not parse") from error
 
 
-def parse_number(text: str | None) -> Fraction | None:
+def parse_number(text: str | None, decimals: int | None = 6) -> Fraction | None:
+    """Decision: an amount with more decimals than the warehouse keeps (6; percent_off 4) does not
+    parse, rather than being rounded; decimals=None reads every decimal (rates, goal targets)."""
     if text is None:
         return None
     value = text.strip()
     if not _NUMBER.match(value):
         raise BadValueError(f"number {text!r} does not parse")
-    return Fraction(Decimal(value))
+    number = Fraction(Decimal(value))
+    if decimals is not None and (number * 10**decimals).denominator != 1:
+        raise BadValueError(f"number {text!r} has more than {decimals} decimals")
+    return number
 
 
 def parse_whole(text: str | None) -> int | None:
@@ -292,7 +297,8 @@ class RawData:
     @staticmethod
     def fx_rate(row: Row) -> dict:
         require(row, "rate_date", "currency", "rate_to_reporting")
-        rate = parse_number(row["rate_to_reporting"])
+        # Decision: a rate keeps 10 decimals, rounded half away from zero (more are rounded, not rejected).
+        rate = round_half_away(parse_number(row["rate_to_reporting"], decimals=None), 10)
         if rate <= 0:
             raise BadValueError("rate is not positive")
         return {"rate_date": parse_date(row["rate_date"]), "currency": upper(row["currency"]), "rate": rate}
@@ -385,7 +391,7 @@ class RawData:
 
     def discount(self, row: Row) -> dict:
         require(row, "subscription_id")
-        percent, amount = parse_number(row["percent_off"]), parse_number(row["amount_off"])
+        percent, amount = parse_number(row["percent_off"], decimals=4), parse_number(row["amount_off"])
         if percent is not None and not 0 <= percent <= 100:
             raise BadValueError("percent_off outside 0-100")
         _not_negative(amount, "amount_off")
@@ -426,7 +432,7 @@ class RawData:
     def goal(row: Row) -> dict:
         require(row, "target", "direction")
         start = parse_date(row["period_start"])
-        parse_number(row["target"])
+        parse_number(row["target"], decimals=None)
         period_type = lower(row["period_type"])
         if period_type not in PERIOD_TYPES or lower(row["direction"]) not in DIRECTIONS:
             raise BadValueError("unknown period_type or direction")
@@ -462,13 +468,18 @@ def snapshot(month: date, as_of: date) -> date:
     return min(next_month(month) - timedelta(days=1), as_of)
 
 
+def round_half_away(amount: Fraction, decimals: int) -> Fraction:
+    scaled = abs(amount) * 10**decimals
+    whole = int(scaled)
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    return Fraction(whole, 10**decimals) * (1 if amount >= 0 else -1)
+
+
 def round_cents(amount: Fraction) -> Decimal:
     """Half away from zero, to the cent."""
-    cents = abs(amount) * 100
-    whole = int(cents)
-    if cents - whole >= Fraction(1, 2):
-        whole += 1
-    return (Decimal(whole) / 100 * (1 if amount >= 0 else -1)).quantize(Decimal("0.01"))
+    cents = round_half_away(amount, 2) * 100
+    return (Decimal(cents.numerator) / 100).quantize(Decimal("0.01"))
 
 
 def rate_on(rates: dict[str, list[tuple[date, Fraction]]], currency: str, day: date,
