@@ -22,7 +22,7 @@ typed as (
         discount_id,
         subscription_id,
         -- amounts
-        {{ parse_decimal('percent_off', 9, 4) }} as percent_off,
+        {{ parse_rounded_decimal('percent_off', 9, 4) }} as percent_off,
         {{ parse_decimal('amount_off') }} as amount_off,
         -- window
         {{ parse_date('valid_from') }} as valid_from,
@@ -32,7 +32,7 @@ typed as (
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,
         {{ first_parse_failure({
-            'percent_off': parse_decimal('percent_off', 9, 4),
+            'percent_off': parse_rounded_decimal('percent_off', 9, 4),
             'amount_off': parse_decimal('amount_off'),
             'valid_from': parse_date('valid_from'),
             'valid_to': parse_date('valid_to'),

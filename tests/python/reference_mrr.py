@@ -138,17 +138,21 @@ def parse_date(text: str | None) -> date | None:
 
 
 def parse_number(text: str | None, decimals: int | None = 6) -> Fraction | None:
-    """Decision: an amount with more decimals than the warehouse keeps (6; percent_off 4) does not
-    parse, rather than being rounded; decimals=None reads every decimal (rates, goal targets)."""
+    """Decision: an amount with more decimals than the warehouse keeps (6) does not parse, rather than
+    being rounded, unless the rest is floating-point noise (within 1e-12 of its size: 599.8800000000001
+    is 599.88); decimals=None reads every decimal (ratios: rates, percent off, goal targets)."""
     if text is None:
         return None
     value = text.strip()
     if not _NUMBER.match(value):
         raise BadValueError(f"number {text!r} does not parse")
     number = Fraction(Decimal(value))
-    if decimals is not None and (number * 10**decimals).denominator != 1:
+    if decimals is None:
+        return number
+    rounded = round_half_away(number, decimals)
+    if abs(number - rounded) > Fraction(1, 10**12) * max(abs(number), 1):
         raise BadValueError(f"number {text!r} has more than {decimals} decimals")
-    return number
+    return rounded
 
 
 def parse_whole(text: str | None) -> int | None:
@@ -391,7 +395,9 @@ class RawData:
 
     def discount(self, row: Row) -> dict:
         require(row, "subscription_id")
-        percent, amount = parse_number(row["percent_off"], decimals=4), parse_number(row["amount_off"])
+        # Decision: percent_off is a ratio kept at 4 decimals, rounded (a third written as a float counts).
+        percent, amount = parse_number(row["percent_off"], decimals=None), parse_number(row["amount_off"])
+        percent = None if percent is None else round_half_away(percent, 4)
         if percent is not None and not 0 <= percent <= 100:
             raise BadValueError("percent_off outside 0-100")
         _not_negative(amount, "amount_off")
