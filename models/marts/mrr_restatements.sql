@@ -13,22 +13,26 @@ versions_to_rank as (
     select * from {{ ref('mrr_as_reported') }}
 ),
 
-versions_for_report_dates as (
+versions_for_reports as (
     select * from {{ ref('mrr_as_reported') }}
 ),
 
-versions_for_months as (
-    select * from {{ ref('mrr_as_reported') }}
+-- Months x builds: a few thousand rows, read twice below.
+month_reports as (
+    select distinct
+        month,
+        reported_as_of
+    from versions_for_reports
 ),
 
 report_dates as (
     select distinct reported_as_of
-    from versions_for_report_dates
+    from month_reports
 ),
 
 reported_months as (
     select distinct month
-    from versions_for_months
+    from month_reports
 ),
 
 -- A month is first reported by the first build whose as_of is on or after its last day.
