@@ -1,22 +1,36 @@
 {#- Raw columns arrive as text. These parse one column and return null when the text is not a
     valid value, so staging can tell "empty" from "does not parse" and reject the row. -#}
 
+{#- The whole text matches a regular expression (one engine's syntax each; patterns here keep to
+    what they share). -#}
+{% macro full_match(column, pattern) -%}
+    {{ return(adapter.dispatch('full_match', 'mrr_warehouse')(column, pattern)) }}
+{%- endmacro %}
+
+{% macro default__full_match(column, pattern) -%}
+    {{ column }} rlike '^({{ pattern }})$'
+{%- endmacro %}
+
+{% macro duckdb__full_match(column, pattern) -%}
+    regexp_full_match({{ column }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro postgres__full_match(column, pattern) -%}
+    {{ column }} ~ '^({{ pattern }})$'
+{%- endmacro %}
+
 {% macro parse_date(column) -%}
     {{ return(adapter.dispatch('parse_date', 'mrr_warehouse')(column)) }}
 {%- endmacro %}
 
 {#- Strictly YYYY-MM-DD, the contract's format: DuckDB's cast alone would also take '2025-1-5'. -#}
 {% macro default__parse_date(column) -%}
-    case when {{ column }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then try_cast({{ column }} as date) end
-{%- endmacro %}
-
-{% macro duckdb__parse_date(column) -%}
-    case when regexp_full_match({{ column }}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast({{ column }} as date) end
+    case when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then try_cast({{ column }} as date) end
 {%- endmacro %}
 
 {% macro postgres__parse_date(column) -%}
     case
-        when {{ column }} ~ '^\d{4}-\d{2}-\d{2}$'
+        when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
             and to_char(to_date({{ column }}, 'YYYY-MM-DD'), 'YYYY-MM-DD') = {{ column }}
             then cast({{ column }} as date)
     end
@@ -25,19 +39,7 @@
 {#- Plain decimal notation (sign, digits, point, exponent), as the contract's files write numbers.
     (DuckDB's cast alone would also take '1_000' and '0x31'.) -#}
 {% macro is_plain_number(column) -%}
-    {{ return(adapter.dispatch('is_plain_number', 'mrr_warehouse')(column)) }}
-{%- endmacro %}
-
-{% macro default__is_plain_number(column) -%}
-    {{ column }} rlike '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'
-{%- endmacro %}
-
-{% macro duckdb__is_plain_number(column) -%}
-    regexp_full_match({{ column }}, '[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?')
-{%- endmacro %}
-
-{% macro postgres__is_plain_number(column) -%}
-    {{ column }} ~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$'
+    {{ full_match(column, '[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?') }}
 {%- endmacro %}
 
 {#- An amount with no more decimals than `scale`: a cast would round '0.0000015' to 0.000002 and

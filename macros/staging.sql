@@ -16,6 +16,17 @@
         {% endfor %}
 {%- endmacro %}
 
+{#- An id as written, except a whole number with a zero fraction: "1000.0" is the id 1000. A
+    floating-point column writes whole numbers so (pandas makes one of a column of whole-number ids
+    with an empty value in it), and an account's id must read the same in every table. -#}
+{% macro clean_id(column) -%}
+    case
+        when {{ column }} like '%.0%' and {{ full_match(column, '-?[0-9]+[.]0+') }}
+            then {{ dbt.split_part(column, "'.'", 1) }}
+        else {{ column }}
+    end
+{%- endmacro %}
+
 {#- "account_id=A1 | segment= | ..." : empty values shown as nothing, never dropped. Personal
     data columns show only whether they were set, so rejected_rows never carries them. -#}
 {% macro raw_row_text(columns, personal_columns=[]) -%}

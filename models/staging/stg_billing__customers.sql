@@ -19,8 +19,8 @@ deduplicated as (
 typed as (
     select
         -- ids
-        customer_id,
-        account_id,
+        {{ clean_id('customer_id') }} as customer_id,
+        {{ clean_id('account_id') }} as account_id,
         -- attributes (personal data only as salted hashes)
         {{ personal_data_hash('customer_name') }} as customer_name_hash,
         {{ personal_data_hash('email') }} as email_hash,

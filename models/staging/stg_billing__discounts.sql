@@ -19,8 +19,8 @@ deduplicated as (
 typed as (
     select
         -- ids
-        discount_id,
-        subscription_id,
+        {{ clean_id('discount_id') }} as discount_id,
+        {{ clean_id('subscription_id') }} as subscription_id,
         -- amounts
         {{ parse_rounded_decimal('percent_off', 9, 4) }} as percent_off,
         {{ parse_decimal('amount_off') }} as amount_off,

@@ -20,9 +20,9 @@ deduplicated as (
 typed as (
     select
         -- ids
-        invoice_line_id,
-        invoice_id,
-        subscription_id,
+        {{ clean_id('invoice_line_id') }} as invoice_line_id,
+        {{ clean_id('invoice_id') }} as invoice_id,
+        {{ clean_id('subscription_id') }} as subscription_id,
         -- attributes
         lower(line_type) as line_type,
         -- amounts

@@ -18,8 +18,8 @@ deduplicated as (
 typed as (
     select
         -- ids
-        invoice_id,
-        customer_id,
+        {{ clean_id('invoice_id') }} as invoice_id,
+        {{ clean_id('customer_id') }} as customer_id,
         -- attributes
         lower(status) as status,
         upper(currency) as currency,

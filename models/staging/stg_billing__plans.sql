@@ -21,8 +21,8 @@ deduplicated as (
 typed as (
     select
         -- ids
-        plan_id,
-        product_id,
+        {{ clean_id('plan_id') }} as plan_id,
+        {{ clean_id('product_id') }} as product_id,
         -- attributes
         product_name,
         plan_name,

@@ -19,9 +19,9 @@ deduplicated as (
 typed as (
     select
         -- ids
-        subscription_item_id,
-        subscription_id,
-        plan_id,
+        {{ clean_id('subscription_item_id') }} as subscription_item_id,
+        {{ clean_id('subscription_id') }} as subscription_id,
+        {{ clean_id('plan_id') }} as plan_id,
         -- amounts
         {{ parse_decimal('quantity') }} as quantity,
         -- window

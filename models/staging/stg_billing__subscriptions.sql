@@ -20,8 +20,8 @@ deduplicated as (
 typed as (
     select
         -- ids
-        subscription_id,
-        customer_id,
+        {{ clean_id('subscription_id') }} as subscription_id,
+        {{ clean_id('customer_id') }} as customer_id,
         -- dates
         {{ parse_date('created_at') }} as created_at,
         {{ parse_date('trial_end') }} as trial_end,

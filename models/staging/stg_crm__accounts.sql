@@ -21,8 +21,8 @@ deduplicated as (
 typed as (
     select
         -- ids
-        account_id,
-        parent_account_id,
+        {{ clean_id('account_id') }} as account_id,
+        {{ clean_id('parent_account_id') }} as parent_account_id,
         -- attributes
         account_name,
         segment,

@@ -17,14 +17,14 @@ deduplicated as (
 typed as (
     select
         -- ids
-        account_id,
+        {{ clean_id('account_id') }} as account_id,
         -- attributes
         lower(reason_code) as reason_code,
         notes,
         -- dates
         {{ parse_date('churned_on') }} as churned_on,
         -- bookkeeping
-        account_id || '|' || coalesce(churned_on, '') as source_key,
+        {{ clean_id('account_id') }} || '|' || coalesce(churned_on, '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

@@ -22,9 +22,9 @@ deduplicated as (
 typed as (
     select
         -- ids
-        contract_id,
-        account_id,
-        product_id,
+        {{ clean_id('contract_id') }} as contract_id,
+        {{ clean_id('account_id') }} as account_id,
+        {{ clean_id('product_id') }} as product_id,
         -- attributes
         lower(billing_frequency) as billing_frequency,
         lower(status) as status,

@@ -117,7 +117,18 @@ def read_table(data_dir: Path, table: str) -> list[Row]:
             records = list(csv.DictReader(handle))
     else:
         return []
-    return [{column: _text(record.get(column)) for column in columns} for record in records]
+    return [{column: _clean_id(_text(record.get(column))) if column.endswith("_id") else _text(record.get(column))
+             for column in columns} for record in records]
+
+
+_WHOLE_NUMBER_WITH_ZERO_FRACTION = re.compile(r"^-?\d+\.0+$")
+
+
+def _clean_id(text: str | None) -> str | None:
+    """Decision: an id written as a float of a whole number ("1000.0") is that whole number ("1000")."""
+    if text is not None and _WHOLE_NUMBER_WITH_ZERO_FRACTION.match(text):
+        return text.split(".")[0]
+    return text
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

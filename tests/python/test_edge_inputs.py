@@ -4,6 +4,8 @@ Found by an independent re-implementation of the rules (issue 3, conformance):
 - interval counts whose 12 x count does not divide 332,640 (13 and 26 months) adding up to exactly half a cent;
 - a billing customer without account_id whose customer_id is also a CRM account's id (rule 1: one reporting id);
 - a discounted subscription whose items bill yearly and monthly (outside the contract: it must still build).
+And an export artifact: whole-number ids of a column with an empty value, written as floats ("1000.0", as pandas
+writes them), next to the same ids written as integers in the tables without one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ def _write_inputs(folder: Path) -> Path:
         {"account_id": "A_THIRTEENTHS", "account_name": "13 and 26 months", "created_at": "2023-01-01"},
         {"account_id": "A_SHARED_ID", "account_name": "also a customer id", "created_at": "2023-01-01"},
         {"account_id": "A_MIXED", "account_name": "yearly and monthly items", "created_at": "2023-01-01"},
+        {"account_id": "1000", "account_name": "integer ids", "created_at": "2023-01-01"},
+        {"account_id": "1001", "account_name": "child of 1000", "parent_account_id": "1000.0",
+         "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_customers", [
         {"customer_id": "c_thirteenths", "account_id": "A_THIRTEENTHS", "currency": "USD", "created_at": "2023-01-01"},
@@ -32,6 +37,8 @@ def _write_inputs(folder: Path) -> Path:
         # No account_id: reports as itself, "A_SHARED_ID", which is the CRM account's id.
         {"customer_id": "A_SHARED_ID", "account_id": "", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "c_mixed", "account_id": "A_MIXED", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "17", "account_id": "1000.0", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "18", "account_id": "1001.0", "currency": "USD", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_plans", [
         {"plan_id": "p13", "product_id": "core", "billing_interval": "month", "interval_count": "13",
@@ -46,7 +53,7 @@ def _write_inputs(folder: Path) -> Path:
          "unit_amount": "1200", "currency": "USD"},
     ])
     subscriptions = [("s13", "c_thirteenths"), ("s26", "c_thirteenths"), ("s_crm", "c_shared"),
-                     ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed")]
+                     ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed"), ("55", "17.0"), ("56", "18")]
     write_table(folder, "billing_subscriptions", [
         {"subscription_id": subscription, "customer_id": customer, "created_at": "2024-01-01", "status": "active"}
         for subscription, customer in subscriptions])
@@ -57,6 +64,8 @@ def _write_inputs(folder: Path) -> Path:
         {"subscription_item_id": "i_self", "subscription_id": "s_self", "plan_id": "p20", "quantity": "1"},
         {"subscription_item_id": "i_year", "subscription_id": "s_mixed", "plan_id": "y1200", "quantity": "1"},
         {"subscription_item_id": "i_month", "subscription_id": "s_mixed", "plan_id": "p20", "quantity": "1"},
+        {"subscription_item_id": "91.0", "subscription_id": "55.0", "plan_id": "p100", "quantity": "1.0"},
+        {"subscription_item_id": "92", "subscription_id": "56.0", "plan_id": "p20", "quantity": "1"},
     ])
     write_table(folder, "billing_discounts", [
         {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
@@ -92,3 +101,12 @@ def test_a_subscription_mixing_billing_intervals_is_discounted_without_counting_
     february = query(warehouse, "select mrr from marts.fct_mrr where account_id = 'A_MIXED' and month = ?",
                      [date(2024, 2, 1)])
     assert february == [(Decimal("120.00"),)]
+
+
+def test_whole_number_ids_written_as_floats_are_the_same_ids(warehouse):
+    assert _march_mrr(warehouse, "1000") == Decimal("100.00")
+    assert _march_mrr(warehouse, "1001") == Decimal("20.00")
+    parent = query(warehouse, "select parent_account_id from marts.dim_accounts where account_id = '1001'")
+    assert parent == [("1000",)]
+    rejected = query(warehouse, "select source_table, source_key from marts.rejected_rows")
+    assert rejected == []
