@@ -33,7 +33,7 @@ import duckdb
 from mrr_warehouse.accounting import rejected_counts
 from mrr_warehouse.errors import BuildError, UsageError
 from mrr_warehouse.freshness import DEFAULT_STALE_AFTER_DAYS, check_stale_after_days, warn_if_stale
-from mrr_warehouse.inputs import load_inputs, open_database
+from mrr_warehouse.inputs import create_folder_of, load_inputs, open_database
 from mrr_warehouse.project import default_data_dir, default_database, project_root
 
 DATABASE_ENV = "MRR_DUCKDB_PATH"
@@ -62,8 +62,7 @@ def build(
     rows under strict); in both cases the file at database_path is left untouched.
     """
     target = Path(database_path or default_database()).resolve()
-    if not target.parent.is_dir():
-        raise UsageError(f"{target}: the folder {target.parent} does not exist")
+    create_folder_of(target)
     check_stale_after_days(stale_after_days)
     import_dbt_meanwhile()
     remove_abandoned_work_dirs(target)

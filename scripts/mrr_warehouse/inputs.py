@@ -79,8 +79,17 @@ def load_inputs(data_dir: Path | str, database_path: Path | str, contract: Contr
     contract = contract or load_contract()
     with closing(duckdb.connect()) as scratch:
         sources = plan_inputs(Path(data_dir), contract, scratch)
+    create_folder_of(Path(database_path))
     with closing(open_database(Path(database_path))) as connection:
         return _load_all(connection, contract.schema, sources)
+
+
+def create_folder_of(database: Path) -> None:
+    """Create the folder a database file goes in (and its parents), as a new --database path needs."""
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"{database}: cannot create the folder {database.parent}: {error.strerror}") from error
 
 
 def open_database(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

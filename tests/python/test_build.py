@@ -94,6 +94,15 @@ def test_successful_build_replaces_the_published_file_with_the_new_one(monkeypat
     assert _leftovers(published.parent, published) == []
 
 
+def test_a_build_into_a_folder_that_does_not_exist_yet_creates_it(monkeypatch, data_dir, tmp_path):
+    _install(monkeypatch, _result(True))
+    target = tmp_path / "new" / "deeper" / "warehouse.duckdb"
+    assert build(data_dir, date(2026, 10, 31), target, full_refresh=True) == target.resolve()
+    with duckdb.connect(str(target), read_only=True) as connection:
+        assert connection.execute("select built from marts.mrr_bridge_monthly").fetchall() == [(1,)]
+    assert _leftovers(target.parent, target) == []
+
+
 def test_dbt_is_pointed_at_the_project_with_as_of_in_the_environment_which_is_restored(
         monkeypatch, data_dir, published):
     monkeypatch.setenv(DATABASE_ENV, "somewhere_else.duckdb")
