@@ -16,9 +16,9 @@
         {% endfor %}
 {%- endmacro %}
 
-{#- An id as written, except a whole number with a zero fraction: "1000.0" is the id 1000. A
-    floating-point column writes whole numbers so (pandas makes one of a column of whole-number ids
-    with an empty value in it), and an account's id must read the same in every table. -#}
+{#- An id as written, except a whole number with a zero fraction: "1000.0" is the id 1000. pandas
+    writes a column of whole-number ids that has an empty value as floats, and an account's id must
+    read the same in every table. The `like` is a cheap first filter: the pattern runs on few values. -#}
 {% macro clean_id(column) -%}
     case
         when {{ column }} like '%.0%' and {{ full_match(column, '-?[0-9]+[.]0+') }}
