@@ -117,8 +117,12 @@ def read_table(data_dir: Path, table: str) -> list[Row]:
             records = list(csv.DictReader(handle))
     else:
         return []
-    return [{column: _clean_id(_text(record.get(column))) if column.endswith("_id") else _text(record.get(column))
-             for column in columns} for record in records]
+    return [{column: _value(column, record.get(column)) for column in columns} for record in records]
+
+
+def _value(column: str, raw: object) -> str | None:
+    text = _text(raw)
+    return _clean_id(text) if column.endswith("_id") else text
 
 
 _WHOLE_NUMBER_WITH_ZERO_FRACTION = re.compile(r"^-?\d+\.0+$")
