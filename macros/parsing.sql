@@ -49,23 +49,8 @@
     rounded decimal within that margin; a decimal(38, 24) cast and exact compare was also ~6x
     slower on 2.8M invoice lines. -#}
 {% macro parse_decimal(column, precision=20, scale=6) -%}
-    {{ return(adapter.dispatch('parse_decimal', 'mrr_warehouse')(column, precision, scale)) }}
-{%- endmacro %}
-
-{% macro default__parse_decimal(column, precision, scale) -%}
-    {%- set as_double = 'try_cast(' ~ column ~ ' as double)' -%}
-    {%- set as_decimal = 'try_cast(' ~ column ~ ' as decimal(' ~ precision ~ ', ' ~ scale ~ '))' -%}
-    case
-        when {{ is_plain_number(column) }}
-            and abs({{ as_double }} - {{ as_decimal }}) <= 1e-12 * greatest(abs({{ as_double }}), 1)
-            then {{ as_decimal }}
-    end
-{%- endmacro %}
-
-{#- Postgres has no try_cast: the pattern guards the casts (a number past `precision` fails the build). -#}
-{% macro postgres__parse_decimal(column, precision, scale) -%}
-    {%- set as_double = 'cast(' ~ column ~ ' as double precision)' -%}
-    {%- set as_decimal = 'cast(' ~ column ~ ' as decimal(' ~ precision ~ ', ' ~ scale ~ '))' -%}
+    {%- set as_double = cast_or_null(column, type_ratio() | trim) -%}
+    {%- set as_decimal = cast_or_null(column, 'decimal(' ~ precision ~ ', ' ~ scale ~ ')') -%}
     case
         when {{ is_plain_number(column) }}
             and abs({{ as_double }} - {{ as_decimal }}) <= 1e-12 * greatest(abs({{ as_double }}), 1)
@@ -77,15 +62,22 @@
     floating point (a third): a value with more decimals than `scale` is rounded to it, half away
     from zero, instead of not parsing. -#}
 {% macro parse_rounded_decimal(column, precision, scale) -%}
-    {{ return(adapter.dispatch('parse_rounded_decimal', 'mrr_warehouse')(column, precision, scale)) }}
+    case when {{ is_plain_number(column) }} then {{ cast_or_null(column, 'decimal(' ~ precision ~ ', ' ~ scale ~ ')') }} end
 {%- endmacro %}
 
-{% macro default__parse_rounded_decimal(column, precision, scale) -%}
-    case when {{ is_plain_number(column) }} then try_cast({{ column }} as decimal({{ precision }}, {{ scale }})) end
+{#- A cast that gives null where the value does not fit the type (DuckDB and Spark: try_cast).
+    Postgres has no try_cast: there the callers' pattern checks guard the cast, and a number past
+    the type's precision fails the build. -#}
+{% macro cast_or_null(column, type) -%}
+    {{ return(adapter.dispatch('cast_or_null', 'mrr_warehouse')(column, type)) }}
 {%- endmacro %}
 
-{% macro postgres__parse_rounded_decimal(column, precision, scale) -%}
-    case when {{ is_plain_number(column) }} then cast({{ column }} as decimal({{ precision }}, {{ scale }})) end
+{% macro default__cast_or_null(column, type) -%}
+    try_cast({{ column }} as {{ type }})
+{%- endmacro %}
+
+{% macro postgres__cast_or_null(column, type) -%}
+    cast({{ column }} as {{ type }})
 {%- endmacro %}
 
 {#- Whole numbers only: "3.5" seats is a bad value, not 4 seats. -#}
