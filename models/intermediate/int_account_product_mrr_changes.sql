@@ -52,13 +52,13 @@ account_changes_without_fx_split as (
     select * from {{ ref('int_account_mrr_changes') }}
     -- The complement of the filter below, null-safe, so every account change is in exactly one.
     where not coalesce(opening_mrr > 0 and closing_mrr > 0 and fx_mrr != 0, false)
-        and account_key in (select account_key from accounts_with_several_products)
+        and account_key in (select accounts_with_several_products.account_key from accounts_with_several_products)
 ),
 
 account_changes_with_fx_split as (
     select * from {{ ref('int_account_mrr_changes') }}
     where opening_mrr > 0 and closing_mrr > 0 and fx_mrr != 0
-        and account_key in (select account_key from accounts_with_several_products)
+        and account_key in (select accounts_with_several_products.account_key from accounts_with_several_products)
 ),
 
 without_fx_split as (
