@@ -6,7 +6,6 @@
 -- depends_on: {{ ref('fct_mrr_movements') }}
 -- depends_on: {{ ref('fct_mrr_product_movements') }}
 -- depends_on: {{ ref('fct_mrr_expansion_drivers') }}
--- depends_on: {{ ref('int_account_primary_plan_monthly') }}
 -- depends_on: {{ ref('mrr_bridge_monthly_by_slice') }}
 
 with current_inputs as (
