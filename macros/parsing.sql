@@ -25,7 +25,7 @@
 
 {#- Strictly YYYY-MM-DD, the contract's format: DuckDB's cast alone would also take '2025-1-5'. -#}
 {% macro default__parse_date(column) -%}
-    case when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then try_cast({{ column }} as date) end
+    case when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then {{ cast_or_null(column, 'date') }} end
 {%- endmacro %}
 
 {% macro postgres__parse_date(column) -%}
