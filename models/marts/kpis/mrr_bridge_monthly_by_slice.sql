@@ -25,7 +25,13 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
--- A churn month takes the plan of the month before.
+accounts_with_one_plan as (
+    select * from {{ ref('int_accounts_sole_product_and_plan') }}
+    where sole_plan_id is not null
+),
+
+-- Accounts with one plan ever have it every month; the others have a primary plan per month, and
+-- a churn month takes the plan of the month before.
 primary_plans as (
     select * from {{ ref('int_account_primary_plan_monthly') }}
     where {{ in_recompute_window('month', months_before=1) }}
@@ -39,10 +45,12 @@ account_slices as (
         {%- for slice_type in slice_types %}
         coalesce(accounts.{{ slice_type }}, '(none)') as {{ slice_type }}_value,
         {%- endfor %}
-        coalesce(primary_plans.primary_plan_id, '(none)') as plan_value
+        coalesce(accounts_with_one_plan.sole_plan_id, primary_plans.primary_plan_id, '(none)') as plan_value
     from account_changes
     left join accounts
         on account_changes.account_id = accounts.account_id
+    left join accounts_with_one_plan
+        on account_changes.account_key = accounts_with_one_plan.account_key
     left join primary_plans
         on account_changes.account_key = primary_plans.account_key
         and primary_plans.month = case
