@@ -7,9 +7,9 @@
 -- a row per account-month for them only to be joined again cost ~1 s at 1M accounts.
 
 -- A view: its one reader, mrr_bridge_monthly_by_slice, computes it for the months it recomputes.
--- Stored, its 13.5M rows at 1M accounts and their grain test cost ~2 s more than computing it there;
--- its grain is tested there too (a second row for an account-month counts the account twice in
--- every slice type, and assert_slices_add_up_to_bridge fails).
+-- Stored (then with every account: 13.5M rows at 1M accounts), it and its grain test cost ~2 s more
+-- than computing it there; its grain is tested there too (a second row for an account-month counts
+-- the account twice in every slice type, and assert_slices_add_up_to_bridge fails).
 
 {{ config(materialized='view') }}
 
