@@ -119,6 +119,6 @@ def test_the_code_fingerprint_covers_the_views_month_models_read(tmp_path):
     [(listed,)] = show_inline("select '{{ month_models_code_nodes() | join(\",\") }}'", tmp_path)
     models = {unique_id.rsplit(".", 1)[1] for unique_id in listed.split(",")}
     assert {"fct_mrr", "int_account_mrr_monthly", "int_revenue_line_months", "int_account_product_mrr_monthly",
-            "int_account_product_mrr_changes", "int_account_mrr_change_drivers",
+            "int_account_product_mrr_changes",
             "int_account_primary_plan_monthly"} <= models
     assert not models & {"int_revenue_lines", "stg_billing__subscription_items", "dim_accounts"}
