@@ -24,7 +24,7 @@ typed as (
         -- dates
         {{ parse_date('churned_on') }} as churned_on,
         -- bookkeeping
-        {{ clean_id('account_id') }} || '|' || coalesce(churned_on, '') as source_key,
+        coalesce({{ clean_id('account_id') }}, '') || '|' || coalesce(churned_on, '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

@@ -4,6 +4,9 @@ Found by an independent re-implementation of the rules (issue 3, conformance):
 - interval counts whose 12 x count does not divide 332,640 (13 and 26 months) adding up to exactly half a cent;
 - a billing customer without account_id whose customer_id is also a CRM account's id (rule 1: one reporting id);
 - a discounted subscription whose items bill yearly and monthly (outside the contract: it must still build).
+Found by running random hostile inputs against that re-implementation (rule 9, bad rows never break the build):
+- two spend rows for one month and category with different amounts (a conflicting key failed a key test);
+- a churn reason without account_id (rejected with no key at all, where its key is "|<churned_on>").
 And an export artifact: whole-number ids of a column with an empty value, written as floats ("1000.0", as pandas
 writes them), next to the same ids written as integers in the tables without one.
 """
@@ -70,6 +73,14 @@ def _write_inputs(folder: Path) -> Path:
     write_table(folder, "billing_discounts", [
         {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
     ])
+    write_table(folder, "sales_marketing_spend", [
+        {"month": "2024-01-01", "category": "ads", "amount": "100", "currency": "USD"},
+        {"month": "2024-01-01", "category": "ads", "amount": "200", "currency": "USD"},
+        {"month": "2024-01-01", "category": "events", "amount": "50", "currency": "USD"},
+    ])
+    write_table(folder, "crm_churn_reasons", [
+        {"account_id": "", "churned_on": "2024-02-01", "reason_code": "price", "notes": ""},
+    ])
     return folder
 
 
@@ -108,5 +119,20 @@ def test_whole_number_ids_written_as_floats_are_the_same_ids(warehouse):
     assert _march_mrr(warehouse, "1001") == Decimal("20.00")
     parent = query(warehouse, "select parent_account_id from marts.dim_accounts where account_id = '1001'")
     assert parent == [("1000",)]
-    rejected = query(warehouse, "select source_table, source_key from marts.rejected_rows")
+    rejected = query(warehouse, "select source_table, source_key from marts.rejected_rows "
+                                "where source_table not in ('sales_marketing_spend', 'crm_churn_reasons')")
     assert rejected == []
+
+
+def test_rows_with_a_conflicting_or_missing_key_are_rejected_under_it_and_the_build_passes(warehouse):
+    rejected = query(warehouse, "select source_table, source_key, reason from marts.rejected_rows "
+                                "where source_table in ('sales_marketing_spend', 'crm_churn_reasons') order by all")
+    assert [(table, key) for table, key, _ in rejected] == [
+        ("crm_churn_reasons", "|2024-02-01"),
+        ("sales_marketing_spend", "2024-01-01|ads"),
+        ("sales_marketing_spend", "2024-01-01|ads"),
+    ]
+    assert "account_id" in rejected[0][2]
+    spend = query(warehouse, "select category, amount from intermediate.int_sales_marketing_spend_monthly "
+                             "where rejection_reason is null")
+    assert spend == [("events", Decimal("50"))]
