@@ -426,7 +426,8 @@ class RawData:
     def invoice(self, row: Row) -> dict:
         require(row, "customer_id")
         parse_date(row["invoice_date"])
-        if lower(row["status"]) not in INVOICE_STATUSES:
+        # Decision: an empty invoice status is no reason (it never decides MRR; only contract status does).
+        if row["status"] is not None and lower(row["status"]) not in INVOICE_STATUSES:
             raise BadValueError("unknown status")
         if row["customer_id"] not in self.customers:
             raise BadValueError("unknown customer")
@@ -531,18 +532,15 @@ def local_mrr_by_account(lines: list[Line], discounts: list[Discount], day: date
             if d.percent_off is not None:
                 percent_factor *= 1 - d.percent_off / 100
         amount_off = sum((d.amount_off for d in active if d.amount_off is not None), Fraction(0))
-        # Decision: a subscription's interval and currency are those of its items. Should its items
-        # disagree, the amount off is taken once, at the interval and in the currency of the
-        # earliest-starting item; the floor at zero holds within that currency.
-        first = min(sub_lines, key=lambda line: (line.valid_from, line.line_id))
-        gross: dict[str, Fraction] = defaultdict(Fraction)
+        # Decision (README): a subscription's items share one interval and currency. Should they not,
+        # each (currency, monthly factor) group of its items is discounted as a subscription of its
+        # own: the amount off comes off each group at the group's factor, never below zero.
+        gross: dict[tuple[str, Fraction], Fraction] = defaultdict(Fraction)
         for line in sub_lines:
-            gross[line.currency] += line.mrr_local
-        for currency, amount in gross.items():
-            net = amount * percent_factor
-            if currency == first.currency:
-                net -= amount_off * first.factor
-            local[first.account_id][currency] += max(net, Fraction(0))
+            gross[(line.currency, line.factor)] += line.mrr_local
+        account_id = sub_lines[0].account_id
+        for (currency, factor), amount in gross.items():
+            local[account_id][currency] += max(amount * percent_factor - amount_off * factor, Fraction(0))
     return local
 
 
