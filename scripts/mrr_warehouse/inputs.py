@@ -32,8 +32,12 @@ MANIFEST_TABLE = "_load_manifest"
 ROW_NUMBER_COLUMN = "_row_number"
 FORMATS = (".csv", ".parquet")
 # Every value: leading and trailing whitespace removed, then empty -> NULL. (A regular expression constant
-# keeps this fast: trim() with a character list costs twice as much on millions of rows.)
-TEXT_VALUE = r"nullif(regexp_replace({}, '^\s+|\s+$', '', 'g'), '')"
+# keeps this fast: trim() with a character list costs twice as much on millions of rows.) Only values that
+# start or end with a character up to a space can have whitespace to remove (the expression's \s is
+# ASCII), and looking at those two characters first skips the regular expression for almost every value:
+# 0.76 -> 0.48 s for the four text columns of 2.8M invoice lines.
+TEXT_VALUE = (r"nullif(case when ascii({0}) <= 32 or ascii(right({0}, 1)) <= 32 "
+              r"then regexp_replace({0}, '^\s+|\s+$', '', 'g') else {0} end, '')")
 NUMBER_OR_DATE_TYPE = re.compile(r"U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|DATE|BOOLEAN")
 HEADER_BYTE_LIMIT = 1 << 20
 LINE_END = re.compile(rb"\r\n?|\n")

@@ -14,7 +14,7 @@ import pytest
 from contract_files import CONTRACT, required_names, write_csv, write_required, write_table
 
 from mrr_warehouse.errors import InputError
-from mrr_warehouse.inputs import load_inputs
+from mrr_warehouse.inputs import TEXT_VALUE, load_inputs
 
 PLAN_COLUMNS = CONTRACT.table("billing_plans").columns
 
@@ -90,6 +90,19 @@ def test_values_are_trimmed_and_blank_values_become_null(data_dir, database):
     load_inputs(data_dir, database)
     assert _query(database, "select plan_id, product_id, product_name, plan_name, billing_interval, unit_amount "
                             "from raw.billing_plans") == [("P1", None, None, "x", None, None)]
+
+
+@pytest.mark.parametrize("value", [
+    None, "", " ", "x", " x", "x ", "\tx\n", "\r\n", "\fx\r", "a b", " a b ", "x\n\n",
+    "\x01x", "x\x7f", "\u00a0x\u00a0", "\u2003x", "é ", " é", "  \t  ",
+])
+def test_trimming_skips_the_regular_expression_without_changing_any_value(value):
+    """TEXT_VALUE looks at the first and last character before running the regular expression: it must
+    give exactly what the regular expression alone gives (ASCII whitespace only, as RE2's \\s)."""
+    plain = r"nullif(regexp_replace($1, '^\s+|\s+$', '', 'g'), '')"
+    with duckdb.connect() as connection:
+        fast, slow = connection.execute(f"select {TEXT_VALUE.format('$1')}, {plain}", [value]).fetchone()
+    assert fast == slow
 
 
 def test_utf8_byte_order_mark_is_not_part_of_the_first_column_name(data_dir, database):
