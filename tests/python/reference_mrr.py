@@ -95,13 +95,18 @@ class BadValueError(Exception):
 # Reading and parsing
 # --------------------------------------------------------------------------------------------
 
+# Decision: every value is read without leading and trailing ASCII whitespace (an id ' sub_1 ' is
+# 'sub_1'), and a value left empty is missing.
+_WHITESPACE = " \t\n\r\f"
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, date):
         return value.isoformat()[:10]
-    text = str(value)
-    return None if text.strip() == "" else text
+    text = str(value).strip(_WHITESPACE)
+    return text or None
 
 
 def read_table(data_dir: Path, table: str) -> list[Row]:
@@ -143,11 +148,10 @@ def parse_date(text: str | None) -> date | None:
     """Decision: only YYYY-MM-DD (the contract's format) parses; '2025-02-30' does not."""
     if text is None:
         return None
-    value = text.strip()
-    if not _DATE.match(value):
+    if not _DATE.match(text):
         raise BadValueError(f"date {text!r} does not parse")
     try:
-        return date.fromisoformat(value)
+        return date.fromisoformat(text)
     except ValueError as error:
         raise BadValueError(f"date {text!r} does not parse") from error
 
@@ -158,10 +162,9 @@ def parse_number(text: str | None, decimals: int | None = 6) -> Fraction | None:
     is 599.88); decimals=None reads every decimal (ratios: rates, percent off, goal targets)."""
     if text is None:
         return None
-    value = text.strip()
-    if not _NUMBER.match(value):
+    if not _NUMBER.match(text):
         raise BadValueError(f"number {text!r} does not parse")
-    number = Fraction(Decimal(value))
+    number = Fraction(Decimal(text))
     if decimals is None:
         return number
     rounded = round_half_away(number, decimals)
@@ -184,11 +187,11 @@ def require(row: Row, *columns: str) -> None:
 
 
 def lower(text: str | None) -> str | None:
-    return None if text is None else text.strip().lower()
+    return None if text is None else text.lower()
 
 
 def upper(text: str | None) -> str | None:
-    return None if text is None else text.strip().upper()
+    return None if text is None else text.upper()
 
 
 # --------------------------------------------------------------------------------------------
