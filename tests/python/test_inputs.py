@@ -94,7 +94,7 @@ def test_values_are_trimmed_and_blank_values_become_null(data_dir, database):
 
 @pytest.mark.parametrize("value", [
     None, "", " ", "x", " x", "x ", "\tx\n", "\r\n", "\fx\r", "a b", " a b ", "x\n\n",
-    "\x01x", "x\x7f", "\u00a0x\u00a0", "\u2003x", "é ", " é", "  \t  ",
+    "\x01x", "x\x7f", "\vx\v", "\u00a0x\u00a0", "\u2003x", "é ", " é", "  \t  ",
 ])
 def test_trimming_skips_the_regular_expression_without_changing_any_value(value):
     """TEXT_VALUE looks at the first and last character before running the regular expression: it must
