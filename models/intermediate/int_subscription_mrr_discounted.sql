@@ -21,35 +21,11 @@ discounts as (
 
 reporting_months as (
     select * from {{ ref('int_reporting_months') }}
-),
-
-discount_windows as (
-    select
-        subscription_id,
-        percent_off,
-        amount_off,
-        {{ first_counted_month('valid_from') }} as first_counted_month,
-        {{ last_counted_month('valid_to') }} as last_counted_month
-    from discounts
-    where rejection_reason is null
+    where {{ in_recompute_window('month') }}
 ),
 
 discount_months as (
-    select
-        reporting_months.month,
-        discount_windows.subscription_id,
-        {#- DuckDB's lambda syntax is newer than sqlfluff's parser. -#}
-        {{ product_of_factors('1 - coalesce(discount_windows.percent_off, 0) * 0.01') }}  -- noqa: PRS
-            as percent_factor,
-        sum(discount_windows.amount_off) as amount_off_per_period
-    from discount_windows
-    inner join reporting_months
-        on reporting_months.month >= discount_windows.first_counted_month
-        and reporting_months.month <= discount_windows.last_counted_month
-    where {{ in_recompute_window('reporting_months.month') }}
-    group by
-        reporting_months.month,
-        discount_windows.subscription_id
+    {{ discount_terms_by_month('discounts', 'reporting_months') }}
 ),
 
 discounted_group_months as (

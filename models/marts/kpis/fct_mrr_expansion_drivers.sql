@@ -2,9 +2,13 @@
 -- expansion - contraction exactly, all at last month's rates (constant currency):
 --   seat_change:  a plan the account had both months, billed for more or fewer units;
 --   plan_change:  a plan (or CRM contract) the account had in only one of the two months;
---   price_change: the rest: discounts starting or ending, and cent rounding.
+--   price_change: the rest: percent discounts changing, amounts off starting, changing or ending,
+--                 and cent rounding.
 -- A plan's unit price is fixed in billing_plans, so for the same plan a change of gross MRR is a
--- change of quantity.
+-- change of quantity. Seats and plans are valued at what the customer pays for them: at the
+-- subscription's percent discount of last month (of this month for a subscription new this month),
+-- so a seat change under an unchanged discount leaves nothing for price_change. An amount off does
+-- not grow or shrink with seats or plans: while it stays the same it cancels out of the change.
 -- Computed here rather than in an intermediate view: the month filter of an incremental build stops
 -- at a CTE DuckDB materialises (business_changes is read three times), so a view computed every
 -- month's drivers for the recomputed months to be picked from them.
@@ -12,6 +16,7 @@
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
 {%- set constant_currency_rate = 'coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)' %}
+{%- set paid_numerator = times_factor('compared_lines.mrr_numerator', 'subscription_percent_factors.percent_factor') %}
 
 with line_months as (
     select * from {{ ref('int_revenue_line_months') }}
@@ -26,6 +31,19 @@ fx_rates_monthly as (
 account_changes as (
     select * from {{ ref('int_account_mrr_changes') }}
     where {{ in_recompute_window('month') }}
+),
+
+discounts as (
+    select * from {{ ref('int_subscription_discounts_validated') }}
+),
+
+reporting_months as (
+    select * from {{ ref('int_reporting_months') }}
+    where {{ in_recompute_window('month', months_before=1) }}
+),
+
+subscription_discount_terms as (
+    {{ discount_terms_by_month('discounts', 'reporting_months') }}
 ),
 
 business_changes as (
@@ -58,21 +76,81 @@ months_compared as (
     from business_changes
 ),
 
-plan_month_pairs as (
+compared_lines as (
     select
         months_compared.month,
         months_compared.account_key,
+        months_compared.line_month,
+        months_compared.is_current_month,
+        line_months.pricing_group_id,
+        line_months.line_source,
         coalesce(line_months.plan_id, line_months.line_source || ':' || line_months.line_id) as plan_key,
         line_months.currency,
         line_months.mrr_denominator,
-        months_compared.is_current_month as in_current_month,
-        1 - months_compared.is_current_month as in_previous_month,
-        line_months.mrr_numerator * months_compared.is_current_month as current_numerator,
-        line_months.mrr_numerator * (1 - months_compared.is_current_month) as previous_numerator
+        line_months.mrr_numerator
     from months_compared
     inner join line_months
         on months_compared.account_key = line_months.account_key
         and months_compared.line_month = line_months.month
+),
+
+-- The month whose percent discount values a discounted subscription's seats and plans: last month
+-- when the account had the subscription then, else this month.
+subscription_pricing_months as (
+    select
+        month,
+        account_key,
+        pricing_group_id,
+        min(line_month) as pricing_month
+    from compared_lines
+    where line_source = 'subscription_item'
+        and pricing_group_id in (select subscription_discount_terms.subscription_id from subscription_discount_terms)
+    group by
+        month,
+        account_key,
+        pricing_group_id
+),
+
+subscription_percent_factors as (
+    select
+        subscription_pricing_months.month,
+        subscription_pricing_months.account_key,
+        subscription_pricing_months.pricing_group_id,
+        subscription_discount_terms.percent_factor
+    from subscription_pricing_months
+    inner join subscription_discount_terms
+        on subscription_pricing_months.pricing_group_id = subscription_discount_terms.subscription_id
+        and subscription_pricing_months.pricing_month = subscription_discount_terms.month
+    where subscription_discount_terms.percent_factor != 1
+),
+
+lines_at_paid_prices as (
+    select
+        compared_lines.*,
+        case
+            when subscription_percent_factors.percent_factor is null then compared_lines.mrr_numerator
+            else cast({{ paid_numerator }} as decimal(38, 12))
+        end as paid_numerator
+    from compared_lines
+    left join subscription_percent_factors
+        on compared_lines.month = subscription_percent_factors.month
+        and compared_lines.account_key = subscription_percent_factors.account_key
+        and compared_lines.pricing_group_id = subscription_percent_factors.pricing_group_id
+        and compared_lines.line_source = 'subscription_item'
+),
+
+plan_month_pairs as (
+    select
+        month,
+        account_key,
+        plan_key,
+        currency,
+        mrr_denominator,
+        is_current_month as in_current_month,
+        1 - is_current_month as in_previous_month,
+        paid_numerator * is_current_month as current_numerator,
+        paid_numerator * (1 - is_current_month) as previous_numerator
+    from lines_at_paid_prices
 ),
 
 plan_pairs as (
