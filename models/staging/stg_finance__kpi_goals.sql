@@ -26,7 +26,8 @@ typed as (
         {{ parse_rounded_decimal('target', 30, 12) }} as target,
         lower(direction) as direction,
         -- bookkeeping
-        coalesce(period_type, '') || '|' || coalesce(period_start, '') || '|' || coalesce(metric, '') as source_key,
+        coalesce(period_type, '') || '|' || coalesce(period_start, '') || '|' || coalesce(metric, '') || '|'
+        || coalesce(direction, '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,
@@ -38,11 +39,11 @@ typed as (
 ),
 
 conflicting_keys as (
-    {{ conflicting_keys('typed', ['period_type', 'period_start', 'metric']) }}
+    {{ conflicting_keys('typed', ['period_type', 'period_start', 'metric', 'direction']) }}
 ),
 
 keyed as (
-    {{ with_rows_sharing_key('typed', ['period_type', 'period_start', 'metric']) }}
+    {{ with_rows_sharing_key('typed', ['period_type', 'period_start', 'metric', 'direction']) }}
 ),
 
 final as (
@@ -52,7 +53,7 @@ final as (
             {{ missing_value(['period_type', 'metric', 'direction']) }},
             parse_failure,
             {{ missing_value(['period_start', 'target']) }},
-            {{ duplicate_key_conflict(['period_type', 'period_start', 'metric']) }},
+            {{ duplicate_key_conflict(['period_type', 'period_start', 'metric', 'direction']) }},
             case
                 when period_type not in ('month', 'quarter', 'year')
                     then 'period_type: ''' || period_type || ''' is not month, quarter or year'

@@ -24,7 +24,10 @@ typed as (
         {{ parse_decimal('amount') }} as amount,
         upper(currency) as currency,
         -- bookkeeping
-        coalesce(month, '') || '|' || coalesce(category, '') as source_key,
+        -- Spend rows add up (two campaigns of one category in a month are two rows), so the whole
+        -- row is its key: rows that differ anywhere both count, exact duplicates are collapsed above.
+        coalesce(month, '') || '|' || coalesce(category, '') || '|' || coalesce(amount, '') || '|'
+        || coalesce(currency, '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,
@@ -35,14 +38,6 @@ typed as (
     from deduplicated
 ),
 
-conflicting_keys as (
-    {{ conflicting_keys('typed', ['spend_month', 'category']) }}
-),
-
-keyed as (
-    {{ with_rows_sharing_key('typed', ['spend_month', 'category']) }}
-),
-
 final as (
     select
         *,
@@ -50,10 +45,9 @@ final as (
             {{ missing_value(['category']) }},
             parse_failure,
             {{ missing_value(['spend_month', 'amount']) }},
-            {{ duplicate_key_conflict(['spend_month', 'category']) }},
             case when amount < 0 then 'amount is negative' end
         ) as rejection_reason
-    from keyed
+    from typed
 )
 
 select * from final

@@ -68,10 +68,10 @@ CONTRACT: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
         ("rate_date", "currency"), False),
     "kpi_goals": (
         ("period_type", "period_start", "metric", "target", "direction"),
-        ("period_type", "period_start", "metric"), False),
+        ("period_type", "period_start", "metric", "direction"), False),
     "sales_marketing_spend": (
         ("month", "category", "amount", "currency"),
-        ("month", "category"), False),
+        ("month", "category", "amount", "currency"), False),
 }
 
 BILLING_INTERVAL_FACTOR = {"month": Fraction(1), "year": Fraction(1, 12), "week": Fraction(52, 12),

@@ -413,11 +413,11 @@ def test_conflicting_duplicate_keys_reject_all_rows_and_exact_duplicates_collaps
     ("fx_rates", rate("2024-01-01", "EUR", "abc"), "2024-01-01|EUR"),
     ("crm_churn_reasons", {"account_id": "A9", "churned_on": "2024-01-31"}, "A9|2024-01-31"),
     ("kpi_goals", {"period_type": "week", "period_start": "2024-01-01", "metric": "nrr", "target": "1",
-                   "direction": "at_least"}, "week|2024-01-01|nrr"),
+                   "direction": "at_least"}, "week|2024-01-01|nrr|at_least"),
     ("kpi_goals", {"period_type": "quarter", "period_start": "2024-02-01", "metric": "nrr", "target": "1",
-                   "direction": "at_least"}, "quarter|2024-02-01|nrr"),
+                   "direction": "at_least"}, "quarter|2024-02-01|nrr|at_least"),
     ("sales_marketing_spend", {"month": "2024-01-01", "category": "ads", "amount": "5", "currency": "JPY"},
-     "2024-01-01|ads"),
+     "2024-01-01|ads|5|JPY"),
 ])
 def test_bad_rows_are_rejected_and_left_out(tmp_path, table, row, key):
     tables = one_subscription([plan("P", "10")], [item("I", "S1", "P")], **{table: [row]})
