@@ -81,7 +81,9 @@ final as (
         cast(churn_mrr as decimal(18, 2)) as churn_mrr,
         cast(fx_mrr as decimal(18, 2)) as fx_mrr,
         cast(closing_mrr as decimal(18, 2)) as closing_mrr,
-        cast(closing_mrr - opening_mrr as decimal(18, 2)) as net_new_mrr,
+        cast(
+            new_mrr + expansion_mrr + reactivation_mrr - contraction_mrr - churn_mrr as decimal(18, 2)
+        ) as net_new_mrr,
         cast(opening_customers as integer) as opening_customers,
         cast(new_customers as integer) as new_customers,
         cast(reactivated_customers as integer) as reactivated_customers,
@@ -136,7 +138,11 @@ select * from final
         cast(sum(churn_mrr) as decimal(18, 2)) as churn_mrr,
         cast(sum(fx_mrr) as decimal(18, 2)) as fx_mrr,
         cast(sum(closing_mrr) as decimal(18, 2)) as closing_mrr,
-        cast(sum(closing_mrr) - sum(opening_mrr) as decimal(18, 2)) as net_new_mrr,
+        {#- Net new MRR is the business change (gained - lost): fx moves closing but is no one's new MRR. #}
+        cast(
+            sum(new_mrr) + sum(expansion_mrr) + sum(reactivation_mrr) - sum(contraction_mrr) - sum(churn_mrr)
+            as decimal(18, 2)
+        ) as net_new_mrr,
         cast(sum(case when opening_mrr > 0 then 1 else 0 end) as integer) as opening_customers,
         cast(sum(case when new_mrr > 0 then 1 else 0 end) as integer) as new_customers,
         cast(sum(case when reactivation_mrr > 0 then 1 else 0 end) as integer) as reactivated_customers,
