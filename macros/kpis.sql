@@ -101,7 +101,10 @@ select * from final
       flow       a sum of movements (or customers moving): x period days / elapsed days;
       rate       flows over the period's opening (fixed): the same, its flows run on;
       retention  1 + flows over opening (nrr, grr): 1 + (actual - 1) x period days / elapsed days;
-      level      a state at period end, or a ratio of flows (quick ratio): as it stands. -#}
+      level      a state at period end: its value at the period's start plus its change so far run
+                 on, start + (actual - start) x period days / elapsed days (kpi_period_start_values);
+      fixed      known once the period starts (opening MRR and customers), or a ratio of flows that
+                 run on alike (quick ratio): as it stands. -#}
 {% macro kpi_metrics() -%}
     {{ return({
         'new_mrr': 'flow', 'expansion_mrr': 'flow', 'reactivation_mrr': 'flow', 'contraction_mrr': 'flow',
@@ -109,8 +112,18 @@ select * from final
         'new_customers': 'flow', 'reactivated_customers': 'flow', 'churned_customers': 'flow',
         'expansion_rate': 'rate', 'contraction_rate': 'rate', 'churn_rate': 'rate', 'gross_mrr_churn_rate': 'rate',
         'net_mrr_churn_rate': 'rate', 'logo_churn_rate': 'rate', 'nrr': 'retention', 'grr': 'retention',
-        'opening_mrr': 'level', 'closing_mrr': 'level', 'arr': 'level', 'opening_customers': 'level',
-        'closing_customers': 'level', 'arpa': 'level', 'quick_ratio': 'level',
+        'opening_mrr': 'fixed', 'closing_mrr': 'level', 'arr': 'level', 'opening_customers': 'fixed',
+        'closing_customers': 'level', 'arpa': 'level', 'quick_ratio': 'fixed',
+    }) }}
+{%- endmacro %}
+
+{#- Each level metric's value at the start of its period, from the period's columns. -#}
+{% macro kpi_period_start_values() -%}
+    {{ return({
+        'closing_mrr': 'opening_mrr',
+        'arr': '12 * opening_mrr',
+        'closing_customers': 'opening_customers',
+        'arpa': 'opening_mrr / nullif(opening_customers, 0)',
     }) }}
 {%- endmacro %}
 

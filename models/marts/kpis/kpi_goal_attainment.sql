@@ -1,7 +1,7 @@
 -- Every valid kpi_goals row next to its actual. on_track compares the actual (for a complete
 -- period) or the run-rate projection (for the open period) with the target in its direction:
--- movements so far, and the rates made of them, run on at the same pace to period end
--- (macros/kpis.sql, kpi_metrics).
+-- movements so far, the rates made of them and the change of levels since the period started run
+-- on at the same pace to period end (macros/kpis.sql, kpi_metrics).
 
 with goals as (
     select * from {{ ref('stg_finance__kpi_goals') }}
@@ -47,7 +47,8 @@ actuals as (
         period_end,
         '{{ metric }}' as metric,
         '{{ projection }}' as projection,
-        cast({{ metric }} as {{ type_ratio() }}) as actual
+        cast({{ metric }} as {{ type_ratio() }}) as actual,
+        cast({{ kpi_period_start_values().get(metric, 'null') }} as {{ type_ratio() }}) as period_start_value
     from periods
     {{ "union all" if not loop.last }}
     {%- endfor %}
@@ -62,6 +63,8 @@ goals_with_actuals as (
         cast(goals.target as {{ type_ratio() }}) as target,
         actuals.actual,
         actuals.projection,
+        -- A level with no value at the start (ARPA without customers) stands as it is.
+        coalesce(actuals.period_start_value, actuals.actual) as start_value,
         coalesce(actuals.period_end, goals.period_start) <= {{ as_of_date() }} as is_complete,
         {{ dbt.datediff('goals.period_start', 'actuals.period_end', 'day') }} + 1 as period_days,  -- noqa: LT05
         {{ dbt.datediff('goals.period_start', as_of_date(), 'day') }} + 1 as elapsed_days  -- noqa: LT05
@@ -79,8 +82,10 @@ projected as (
         -- Rounded to 10 decimals: the last bits of a double (1.015 - 1 is 0.01500000000000001) must
         -- not decide on_track for a target the projection meets exactly.
         case
-            when is_complete or projection = 'level' then actual
+            when is_complete or projection = 'fixed' then actual
             when projection = 'retention' then round(1 + (actual - 1) * period_days / elapsed_days, 10)
+            when projection = 'level'
+                then round(start_value + (actual - start_value) * period_days / elapsed_days, 10)
             else round(actual * period_days / elapsed_days, 10)
         end as projected_actual
     from goals_with_actuals
