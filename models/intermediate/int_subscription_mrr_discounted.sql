@@ -25,7 +25,7 @@ reporting_months as (
 ),
 
 discount_months as (
-    {{ discount_terms_by_month('discounts', 'reporting_months') }}
+    {{ discount_terms('discounts', 'reporting_months') }}
 ),
 
 discounted_group_months as (

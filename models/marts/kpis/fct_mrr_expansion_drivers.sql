@@ -16,7 +16,7 @@
 {{ config(materialized='incremental', incremental_strategy='replace_months', on_schema_change='fail') }}
 
 {%- set constant_currency_rate = 'coalesce(fx_rates_monthly.previous_month_rate, fx_rates_monthly.rate_to_reporting)' %}
-{%- set paid_numerator = times_factor('compared_lines.mrr_numerator', 'subscription_percent_factors.percent_factor') %}
+{%- set paid_numerator = times_factor('compared_lines.mrr_numerator', 'subscription_discount_terms.percent_factor') %}
 
 with line_months as (
     select * from {{ ref('int_revenue_line_months') }}
@@ -37,13 +37,9 @@ discounts as (
     select * from {{ ref('int_subscription_discounts_validated') }}
 ),
 
-reporting_months as (
-    select * from {{ ref('int_reporting_months') }}
-    where {{ in_recompute_window('month', months_before=1) }}
-),
-
-subscription_discount_terms as (
-    {{ discount_terms_by_month('discounts', 'reporting_months') }}
+valid_discounts as (
+    select * from {{ ref('int_subscription_discounts_validated') }}
+    where rejection_reason is null
 ),
 
 business_changes as (
@@ -95,47 +91,50 @@ compared_lines as (
 ),
 
 -- The month whose percent discount values a discounted subscription's seats and plans: last month
--- when the account had the subscription then, else this month.
-subscription_pricing_months as (
-    select
-        month,
-        account_key,
-        pricing_group_id,
-        min(line_month) as pricing_month
-    from compared_lines
-    where line_source = 'subscription_item'
-        and pricing_group_id in (select subscription_discount_terms.subscription_id from subscription_discount_terms)
-    group by
-        month,
-        account_key,
-        pricing_group_id
+-- when the account had the subscription then, else this month. Its lines are read again rather than
+-- taken from compared_lines, which DuckDB would then hold in memory whole.
+discounted_subscription_line_months as (
+    select * from {{ ref('int_revenue_line_months') }}
+    where {{ in_recompute_window('month', months_before=1) }}
+        and line_source = 'subscription_item'
+        and pricing_group_id in (select valid_discounts.subscription_id from valid_discounts)
 ),
 
-subscription_percent_factors as (
+subscription_pricing_months as (
     select
-        subscription_pricing_months.month,
-        subscription_pricing_months.account_key,
-        subscription_pricing_months.pricing_group_id,
-        subscription_discount_terms.percent_factor
-    from subscription_pricing_months
-    inner join subscription_discount_terms
-        on subscription_pricing_months.pricing_group_id = subscription_discount_terms.subscription_id
-        and subscription_pricing_months.pricing_month = subscription_discount_terms.month
-    where subscription_discount_terms.percent_factor != 1
+        months_compared.month,
+        months_compared.account_key,
+        discounted_subscription_line_months.pricing_group_id,
+        min(months_compared.line_month) as pricing_month
+    from months_compared
+    inner join discounted_subscription_line_months
+        on months_compared.account_key = discounted_subscription_line_months.account_key
+        and months_compared.line_month = discounted_subscription_line_months.month
+    group by
+        months_compared.month,
+        months_compared.account_key,
+        discounted_subscription_line_months.pricing_group_id
+),
+
+subscription_discount_terms as (
+    {{ discount_terms(
+        'discounts', 'subscription_pricing_months', month_column='pricing_month',
+        subscription_column='pricing_group_id', key_columns=['month', 'account_key', 'pricing_group_id'],
+    ) }}
 ),
 
 lines_at_paid_prices as (
     select
         compared_lines.*,
         case
-            when subscription_percent_factors.percent_factor is null then compared_lines.mrr_numerator
+            when coalesce(subscription_discount_terms.percent_factor, 1) = 1 then compared_lines.mrr_numerator
             else cast({{ paid_numerator }} as decimal(38, 12))
         end as paid_numerator
     from compared_lines
-    left join subscription_percent_factors
-        on compared_lines.month = subscription_percent_factors.month
-        and compared_lines.account_key = subscription_percent_factors.account_key
-        and compared_lines.pricing_group_id = subscription_percent_factors.pricing_group_id
+    left join subscription_discount_terms
+        on compared_lines.month = subscription_discount_terms.month
+        and compared_lines.account_key = subscription_discount_terms.account_key
+        and compared_lines.pricing_group_id = subscription_discount_terms.pricing_group_id
         and compared_lines.line_source = 'subscription_item'
 ),
 
