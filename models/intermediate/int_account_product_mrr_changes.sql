@@ -6,6 +6,8 @@
 --   upsell (more of a product it had), downgrade (less of it).
 -- Per account and month: upsell + cross_sell - downgrade - product_churn = expansion - contraction
 -- of the account (which only ever shows the net), and the product fx adds up to the account fx.
+-- In a month only rates moved (no expansion or contraction, the same products), each product's
+-- change is all fx, so products show no upsell or downgrade either.
 -- An account that only ever had one product (~70% of account-months) has no product pairs: its
 -- product's months are the account's months, with the account's fx (a lone product takes all of it),
 -- so they are classified from int_account_mrr_changes.
@@ -84,6 +86,8 @@ to_split_fx as (
         account_changes_with_fx_split.opening_mrr as account_opening_mrr,
         account_changes_with_fx_split.closing_mrr as account_closing_mrr,
         account_changes_with_fx_split.fx_mrr as account_fx_mrr,
+        account_changes_with_fx_split.expansion_mrr = 0 and account_changes_with_fx_split.contraction_mrr = 0
+            as account_business_unchanged,
         account_changes_with_fx_split.first_active_month
     from product_pairs_to_split_fx
     inner join account_changes_with_fx_split
@@ -105,7 +109,16 @@ with_fx_split as (
         account_opening_mrr,
         account_closing_mrr,
         first_active_month,
-        allocated as fx_mrr
+        -- A month in which only rates moved the account, on products it had both months: each
+        -- product's change is its fx. The split by fx weight could move a cent between products
+        -- whose rounded MRR moved the other way, and show a +0.01 upsell and a -0.01 downgrade
+        -- that nobody made. Their changes add up to the account's fx all the same.
+        case
+            when account_business_unchanged
+                and bool_and(opening_mrr > 0 and closing_mrr > 0) over (partition by account_key, month)
+                then closing_mrr - opening_mrr
+            else allocated
+        end as fx_mrr
     from fx_allocated
 ),
 
