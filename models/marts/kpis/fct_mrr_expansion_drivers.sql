@@ -2,8 +2,8 @@
 -- expansion - contraction exactly, all at last month's rates (constant currency):
 --   seat_change:  a plan the account had both months, billed for more or fewer units;
 --   plan_change:  a plan (or CRM contract) the account had in only one of the two months;
---   price_change: the rest: percent discounts changing, amounts off starting, changing or ending,
---                 and cent rounding.
+--   price_change: the rest: percent discounts changing, amounts off starting, changing or ending
+--                 (and the cents the separate roundings leave over, where a discount is involved).
 -- A plan's unit price is fixed in billing_plans, so for the same plan a change of gross MRR is a
 -- change of quantity. Seats and plans are valued at what the customer pays for them: at the
 -- subscription's percent discount of last month (of this month for a subscription new this month),
@@ -259,22 +259,59 @@ account_drivers as (
         and estimates_checked.month = exact_drivers.month
 ),
 
-final as (
+-- Only an account-month with a subscription that has discounts (in any month) can have a price
+-- change: plan prices are fixed in billing_plans.
+account_months_with_discounts as (
+    select distinct
+        month,
+        account_key
+    from subscription_pricing_months
+),
+
+drivers_rounded as (
     select
         business_changes.month,
         business_changes.account_id,
-        cast(business_changes.business_change as decimal(18, 2)) as business_change,
-        cast(coalesce(account_drivers.seat_change, 0) as decimal(18, 2)) as seat_change,
-        cast(
-            business_changes.business_change
-            - coalesce(account_drivers.seat_change, 0) - coalesce(account_drivers.plan_change, 0)
-            as decimal(18, 2)
-        ) as price_change,
-        cast(coalesce(account_drivers.plan_change, 0) as decimal(18, 2)) as plan_change
+        business_changes.business_change,
+        coalesce(account_drivers.seat_change, 0) as seat_change,
+        coalesce(account_drivers.plan_change, 0) as plan_change,
+        business_changes.business_change
+        - coalesce(account_drivers.seat_change, 0) - coalesce(account_drivers.plan_change, 0) as rest,
+        account_months_with_discounts.account_key is not null as has_discount
     from business_changes
     left join account_drivers
         on business_changes.account_key = account_drivers.account_key
         and business_changes.month = account_drivers.month
+    left join account_months_with_discounts
+        on business_changes.account_key = account_months_with_discounts.account_key
+        and business_changes.month = account_months_with_discounts.month
+),
+
+-- The business change is a difference of rounded MRRs and each driver is rounded on its own, so a
+-- cent or two is left over. Without a discount it goes to the larger of seat and plan change (a
+-- pure seat change is then all seat change); with one, price_change keeps it with the discount's part.
+rounding_assigned as (
+    select
+        *,
+        case
+            when has_discount or (seat_change = 0 and plan_change = 0) then 'price'
+            when abs(seat_change) >= abs(plan_change) then 'seat'
+            else 'plan'
+        end as rounding_goes_to
+    from drivers_rounded
+),
+
+final as (
+    select
+        month,
+        account_id,
+        cast(business_change as decimal(18, 2)) as business_change,
+        cast(seat_change + case when rounding_goes_to = 'seat' then rest else 0 end as decimal(18, 2))
+            as seat_change,
+        cast(case when rounding_goes_to = 'price' then rest else 0 end as decimal(18, 2)) as price_change,
+        cast(plan_change + case when rounding_goes_to = 'plan' then rest else 0 end as decimal(18, 2))
+            as plan_change
+    from rounding_assigned
 )
 
 select * from final
