@@ -33,10 +33,6 @@ account_changes as (
     where {{ in_recompute_window('month') }}
 ),
 
-discounts as (
-    select * from {{ ref('int_subscription_discounts_validated') }}
-),
-
 valid_discounts as (
     select * from {{ ref('int_subscription_discounts_validated') }}
     where rejection_reason is null
@@ -118,7 +114,7 @@ subscription_pricing_months as (
 
 subscription_discount_terms as (
     {{ discount_terms(
-        'discounts', 'subscription_pricing_months', month_column='pricing_month',
+        'valid_discounts', 'subscription_pricing_months', month_column='pricing_month',
         subscription_column='pricing_group_id', key_columns=['month', 'account_key', 'pricing_group_id'],
     ) }}
 ),
