@@ -55,14 +55,19 @@ line_months_of_accounts_with_overlapping_lines as (
 ),
 
 -- Each reader of the discounted groups reads them itself: DuckDB would hold a CTE read twice in memory.
+-- Only the groups a discount changed: a group whose discount took nothing off has its lines' own
+-- MRR either way. The filter also keeps DuckDB hashing these few groups rather than the line-months
+-- (whose count it underestimates ~10x): 2 s less CPU at 1M accounts.
 discounts_of_accounts_with_one_line_a_month as (
     select * from {{ ref('int_subscription_mrr_discounted') }}
-    where {{ in_recompute_window('month') }}
+    where discounted_mrr_numerator != gross_mrr_numerator
+        and {{ in_recompute_window('month') }}
 ),
 
 discounts_of_accounts_with_overlapping_lines as (
     select * from {{ ref('int_subscription_mrr_discounted') }}
-    where {{ in_recompute_window('month') }}
+    where discounted_mrr_numerator != gross_mrr_numerator
+        and {{ in_recompute_window('month') }}
 ),
 
 fx_rates_monthly as (
