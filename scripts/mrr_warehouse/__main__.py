@@ -1,7 +1,5 @@
 """`python -m mrr_warehouse` is the `mrr` command."""
 
-import sys
+from mrr_warehouse.cli import run
 
-from mrr_warehouse.cli import main
-
-sys.exit(main())
+run()

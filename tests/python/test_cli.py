@@ -36,6 +36,17 @@ def test_missing_files_exit_2_with_one_line_per_problem_in_a_real_process(tmp_pa
         assert sum(f"{name}.csv" in line for line in lines) == 1
 
 
+def test_the_script_exits_hard_after_flushing_what_main_printed(demo_warehouse, capsys):
+    """run() skips the interpreter's teardown: piped output must still arrive whole, with main's exit code."""
+    assert main(["report", "--database", str(demo_warehouse.database), "--months", "24"]) == 0
+    printed = capsys.readouterr().out
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), os.environ.get("PYTHONPATH", "")])}
+    completed = subprocess.run(
+        [sys.executable, "-m", "mrr_warehouse", "report", "--database", str(demo_warehouse.database), "--months", "24"],
+        capture_output=True, text=True, env=env, check=False)
+    assert (completed.returncode, completed.stdout, completed.stderr) == (0, printed, "")
+
+
 def test_missing_column_exits_2_naming_file_and_column(tmp_path, capsys):
     data = write_required(tmp_path / "data")
     write_table(data, "crm_accounts", [], ["account_id", "account_name"])
