@@ -140,6 +140,20 @@
     end
 {%- endmacro %}
 
+{#- Rule 9 for amounts the money arithmetic cannot carry: a line billing 10 billion or more per
+    billing period (a mistyped quantity, say) is rejected instead of priced. Its MRR is added up,
+    discounted and converted in 38-digit decimals at 12 decimals or more, where such amounts
+    overflow and would fail the whole build. Compared as doubles: the decimal product itself could
+    overflow. -#}
+{% macro amount_beyond_limit(factors, label) -%}
+    case
+        when abs(
+            {%- for factor in factors %} cast({{ factor }} as {{ type_ratio() | trim }}){{ " *" if not loop.last }}{% endfor -%}
+        ) >= 1e10
+            then '{{ label }} is 10 billion or more per billing period'
+    end
+{%- endmacro %}
+
 {#- Each raw table, the model that judges its rows last (staging for its own values, intermediate
     models for references to other tables), where rejected and accepted rows are counted, and its
     primary key column in that model: a composite key is source_key, its parts joined with '|'.

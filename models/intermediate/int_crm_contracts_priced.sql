@@ -26,7 +26,8 @@ valid_accounts as (
         {{ unknown_reference('contracts.account_id', 'valid_accounts.account_id', 'crm_accounts') }},
         {{ unknown_reference(
             'contracts.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
-        ) }}
+        ) }},
+        {{ amount_beyond_limit(['contracts.amount_per_period'], 'amount_per_period') }}
     )
 {%- endset %}
 
@@ -62,7 +63,8 @@ priced as (
 final as (
     select
         *,
-        amount_per_period * factor_numerator as mrr_numerator
+        -- Only accepted lines are priced, as in int_subscription_items_priced.
+        case when rejection_reason is null then amount_per_period * factor_numerator end as mrr_numerator
     from priced
 )
 

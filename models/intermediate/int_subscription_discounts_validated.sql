@@ -1,4 +1,5 @@
--- Discounts belong to a valid subscription; the rest go to rejected_rows.
+-- Discounts belong to a valid subscription and take off less than 10 billion per billing period;
+-- the rest go to rejected_rows.
 
 with discounts as (
     select * from {{ ref('stg_billing__discounts') }}
@@ -19,7 +20,8 @@ valid_subscriptions as (
         discounts.rejection_reason,
         {{ unknown_reference(
             'discounts.subscription_id', 'valid_subscriptions.subscription_id', 'billing_subscriptions'
-        ) }}
+        ) }},
+        {{ amount_beyond_limit(['discounts.amount_off'], 'amount_off') }}
     )
 {%- endset %}
 

@@ -39,7 +39,8 @@ valid_plans as (
         {{ unknown_reference('items.plan_id', 'valid_plans.plan_id', 'billing_plans') }},
         {{ unknown_reference(
             'valid_plans.currency', 'currencies_with_rate.currency', 'fx_rates', problem='has no fx_rates row'
-        ) }}
+        ) }},
+        {{ amount_beyond_limit(['valid_plans.unit_amount', 'coalesce(items.quantity, 1)'], 'unit_amount x quantity') }}
     )
 {%- endset %}
 
@@ -90,7 +91,8 @@ priced as (
 final as (
     select
         *,
-        unit_amount * quantity * factor_numerator as mrr_numerator
+        -- Only accepted lines are priced: a rejected amount may be too large to multiply.
+        case when rejection_reason is null then unit_amount * quantity * factor_numerator end as mrr_numerator
     from priced
 )
 

@@ -7,7 +7,9 @@ Found by an independent re-implementation of the rules (issue 3, conformance):
 Found by running random hostile inputs against that re-implementation (rule 9, bad rows never break the build):
 - two spend rows for one month and category with different amounts (a conflicting key failed a key test; since
   spend rows add up, both count);
-- a churn reason without account_id (rejected with no key at all, where its key is "|<churned_on>").
+- a churn reason without account_id (rejected with no key at all, where its key is "|<churned_on>");
+- a quantity, and an amount off, so large that the exact decimal arithmetic overflowed (rejected now: over 10
+  billion per billing period).
 And an export artifact: whole-number ids of a column with an empty value, written as floats ("1000.0", as pandas
 writes them), next to the same ids written as integers in the tables without one.
 """
@@ -34,6 +36,7 @@ def _write_inputs(folder: Path) -> Path:
         {"account_id": "1000", "account_name": "integer ids", "created_at": "2023-01-01"},
         {"account_id": "1001", "account_name": "child of 1000", "parent_account_id": "1000.0",
          "created_at": "2023-01-01"},
+        {"account_id": "A_HUGE", "account_name": "mistyped quantity", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_customers", [
         {"customer_id": "c_thirteenths", "account_id": "A_THIRTEENTHS", "currency": "USD", "created_at": "2023-01-01"},
@@ -43,6 +46,7 @@ def _write_inputs(folder: Path) -> Path:
         {"customer_id": "c_mixed", "account_id": "A_MIXED", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "17", "account_id": "1000.0", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "18", "account_id": "1001.0", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "c_huge", "account_id": "A_HUGE", "currency": "USD", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_plans", [
         {"plan_id": "p13", "product_id": "core", "billing_interval": "month", "interval_count": "13",
@@ -57,7 +61,8 @@ def _write_inputs(folder: Path) -> Path:
          "unit_amount": "1200", "currency": "USD"},
     ])
     subscriptions = [("s13", "c_thirteenths"), ("s26", "c_thirteenths"), ("s_crm", "c_shared"),
-                     ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed"), ("55", "17.0"), ("56", "18")]
+                     ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed"), ("55", "17.0"), ("56", "18"),
+                     ("s_huge", "c_huge")]
     write_table(folder, "billing_subscriptions", [
         {"subscription_id": subscription, "customer_id": customer, "created_at": "2024-01-01", "status": "active"}
         for subscription, customer in subscriptions])
@@ -70,9 +75,12 @@ def _write_inputs(folder: Path) -> Path:
         {"subscription_item_id": "i_month", "subscription_id": "s_mixed", "plan_id": "p20", "quantity": "1"},
         {"subscription_item_id": "91.0", "subscription_id": "55.0", "plan_id": "p100", "quantity": "1.0"},
         {"subscription_item_id": "92", "subscription_id": "56.0", "plan_id": "p20", "quantity": "1"},
+        {"subscription_item_id": "i_huge", "subscription_id": "s_huge", "plan_id": "p100", "quantity": "99999999999999"},
+        {"subscription_item_id": "i_ok", "subscription_id": "s_huge", "plan_id": "p20", "quantity": "1"},
     ])
     write_table(folder, "billing_discounts", [
         {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
+        {"discount_id": "d_huge", "subscription_id": "s_huge", "amount_off": "99999999999999"},
     ])
     write_table(folder, "sales_marketing_spend", [
         {"month": "2024-01-01", "category": "ads", "amount": "100", "currency": "USD"},
@@ -121,7 +129,8 @@ def test_whole_number_ids_written_as_floats_are_the_same_ids(warehouse):
     parent = query(warehouse, "select parent_account_id from marts.dim_accounts where account_id = '1001'")
     assert parent == [("1000",)]
     rejected = query(warehouse, "select source_table, source_key from marts.rejected_rows "
-                                "where source_table not in ('sales_marketing_spend', 'crm_churn_reasons')")
+                                "where source_table not in ('sales_marketing_spend', 'crm_churn_reasons') "
+                                "and source_key not in ('i_huge', 'd_huge')")
     assert rejected == []
 
 
@@ -133,3 +142,14 @@ def test_spend_rows_of_one_month_and_category_add_up_and_a_row_without_key_is_re
     spend = query(warehouse, "select category, sum(amount) from intermediate.int_sales_marketing_spend_monthly "
                              "where rejection_reason is null group by all order by all")
     assert spend == [("ads", Decimal("300")), ("events", Decimal("50"))]
+
+
+def test_amounts_too_large_to_add_up_exactly_are_rejected_not_a_failed_build(warehouse):
+    rejected = query(warehouse, "select source_table, source_key, reason from marts.rejected_rows "
+                                "where source_key in ('i_huge', 'd_huge') order by all")
+    assert rejected == [
+        ("billing_discounts", "d_huge", "amount_off is 10 billion or more per billing period"),
+        ("billing_subscription_items", "i_huge", "unit_amount x quantity is 10 billion or more per billing period"),
+    ]
+    # The account keeps its ordinary item, at full price: the rejected discount takes nothing off.
+    assert _march_mrr(warehouse, "A_HUGE") == Decimal("20.00")
