@@ -75,7 +75,8 @@ def _write_inputs(folder: Path) -> Path:
         {"subscription_item_id": "i_month", "subscription_id": "s_mixed", "plan_id": "p20", "quantity": "1"},
         {"subscription_item_id": "91.0", "subscription_id": "55.0", "plan_id": "p100", "quantity": "1.0"},
         {"subscription_item_id": "92", "subscription_id": "56.0", "plan_id": "p20", "quantity": "1"},
-        {"subscription_item_id": "i_huge", "subscription_id": "s_huge", "plan_id": "p100", "quantity": "99999999999999"},
+        {"subscription_item_id": "i_huge", "subscription_id": "s_huge", "plan_id": "p100",
+         "quantity": "99999999999999"},
         {"subscription_item_id": "i_ok", "subscription_id": "s_huge", "plan_id": "p20", "quantity": "1"},
     ])
     write_table(folder, "billing_discounts", [
