@@ -15,14 +15,13 @@ process named in its `owner.pid` is gone.
 from __future__ import annotations
 
 import glob
-import importlib
 import os
 import shutil
 import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import chdir, closing, contextmanager, suppress
 from datetime import date
 from pathlib import Path
@@ -64,16 +63,17 @@ def build(
     target = Path(database_path or default_database()).resolve()
     create_folder_of(target)
     check_stale_after_days(stale_after_days)
-    import_dbt_meanwhile()
     remove_abandoned_work_dirs(target)
     work_dir = _new_work_dir(target)
     try:
         staged = work_dir / target.name
-        _start_from_published(target, staged, full_refresh)
-        refuse_earlier_as_of(staged, as_of or date.today())
-        load_inputs(Path(data_dir or default_data_dir()), staged)
-        warn_if_stale(staged, as_of or date.today(), stale_after_days)
-        run_dbt(dbt_build_args(full_refresh), staged, as_of)
+        settings = dbt_settings(staged, as_of)
+        with environment(settings), dbt_project_parsed_meanwhile() as parsed_manifest:
+            _start_from_published(target, staged, full_refresh)
+            refuse_earlier_as_of(staged, as_of or date.today())
+            load_inputs(Path(data_dir or default_data_dir()), staged)
+            warn_if_stale(staged, as_of or date.today(), stale_after_days)
+            invoke_dbt(dbt_build_args(full_refresh), staged, settings, parsed_manifest())
         if strict:
             refuse_rejected_rows(staged)
         publish(staged, target)
@@ -147,19 +147,43 @@ def _start_from_published(target: Path, staged: Path, full_refresh: bool) -> Non
                          "use --full-refresh to build from an empty file") from error
 
 
-def import_dbt_meanwhile() -> None:
-    """Start importing dbt on a thread of its own, for run_dbt, while the copy and the load run.
+@contextmanager
+def dbt_project_parsed_meanwhile() -> Iterator[Callable[[], Any]]:
+    """Import dbt and parse the project on a thread of its own while the copy and the load run.
 
-    Importing dbt takes ~2.5 s of Python; copying the warehouse and loading the files mostly wait on the
-    kernel and DuckDB, which release the GIL. run_dbt's own import waits for this one to finish (Python
-    locks a module while it is being imported) and raises as usual if it failed.
+    Yields a function that waits for the parse and returns dbt's manifest, or None if parsing failed (then
+    invoke_dbt parses again and reports what went wrong). Importing dbt and parsing take ~2 s of Python; copying
+    the warehouse and loading the files mostly wait on the kernel and DuckDB, which release the GIL. Handed the
+    manifest, dbt starts the build's nodes after ~0.1 s instead of ~0.75 s. The parse sees the environment the
+    build will (dbt_settings): the same profile, so dbt's partial parsing stays valid. The block does not end
+    before the parse does, so no parse outlives its build.
     """
-    threading.Thread(target=_import_dbt_quietly, daemon=True).start()
+    parsed: list[Any] = []
+    thread = threading.Thread(target=lambda: parsed.append(_parse_dbt_project()), daemon=True)
+    thread.start()
+
+    def manifest() -> Any:
+        thread.join()
+        return parsed[0] if parsed else None
+
+    try:
+        yield manifest
+    finally:
+        thread.join()
 
 
-def _import_dbt_quietly() -> None:
-    with suppress(Exception):  # run_dbt imports it again and reports what went wrong there
-        importlib.import_module("dbt.cli.main")
+def _parse_dbt_project() -> Any:
+    with suppress(Exception):  # invoke_dbt parses again and reports what went wrong there
+        from dbt.cli.main import dbtRunner
+
+        root = str(project_root())
+        # Silent (its log file still has it all): the build prints what matters, a parse error included.
+        # No manifest.json: the build writes it when it ends.
+        result = dbtRunner().invoke(["parse", "--log-level", "none", "--no-write-json", "--project-dir", root,
+                                     "--profiles-dir", root])
+        if result.success:
+            return result.result
+    return None
 
 
 def dbt_build_args(full_refresh: bool) -> list[str]:
@@ -172,23 +196,32 @@ def dbt_build_args(full_refresh: bool) -> list[str]:
 
 
 def run_dbt(args: Sequence[str], database: Path, as_of: date | None = None) -> None:
-    """Invoke dbt in-process against database; raise BuildError naming the failed nodes.
+    """Invoke dbt in-process against database; raise BuildError naming the failed nodes."""
+    invoke_dbt(args, database, dbt_settings(database, as_of))
+
+
+def invoke_dbt(args: Sequence[str], database: Path, settings: dict[str, str], manifest: Any = None) -> None:
+    """run_dbt in the environment `settings` (dbt_settings); with a manifest, dbt does not parse the project again."""
+    from dbt.cli.main import dbtRunner  # imported here: only builds need dbt
+
+    with environment(settings), chdir(database.parent):
+        try:
+            result = dbtRunner(manifest=manifest).invoke(list(args))
+        finally:
+            _release_dbt_database()
+    check_result(result)
+
+
+def dbt_settings(database: Path, as_of: date | None) -> dict[str, str]:
+    """The environment dbt runs in for a build of database (the profile reads it).
 
     dbt parses only what changed since the last run unless a var or the profile did: so as_of goes in as
     MRR_AS_OF (see macros/run_vars.sql), and the database as a bare file name, opened from its own folder.
     """
-    from dbt.cli.main import dbtRunner  # imported here (see import_dbt_meanwhile): only builds need dbt
-
-    settings = {DATABASE_ENV: database.name, AS_OF_ENV: as_of.isoformat() if as_of else "",
-                # Unless told where, DuckDB spills into the work folder (removed with it), named relative to it.
-                TEMP_DIR_ENV: str(Path(os.environ[TEMP_DIR_ENV]).resolve()) if os.environ.get(TEMP_DIR_ENV)
-                else "duckdb_spill"}
-    with environment(settings), chdir(database.parent):
-        try:
-            result = dbtRunner().invoke(list(args))
-        finally:
-            _release_dbt_database()
-    check_result(result)
+    return {DATABASE_ENV: database.name, AS_OF_ENV: as_of.isoformat() if as_of else "",
+            # Unless told where, DuckDB spills into the work folder (removed with it), named relative to it.
+            TEMP_DIR_ENV: str(Path(os.environ[TEMP_DIR_ENV]).resolve()) if os.environ.get(TEMP_DIR_ENV)
+            else "duckdb_spill"}
 
 
 def _release_dbt_database() -> None:

@@ -30,29 +30,37 @@ def _result(success: bool, *nodes: SimpleNamespace, exception: Exception | None 
     return SimpleNamespace(success=success, exception=exception, result=SimpleNamespace(results=list(nodes)))
 
 
+PARSED_MANIFEST = object()
+
+
 class FakeDbt:
-    """Stands in for dbtRunner.invoke: records the call, writes a marts table into the database it is given."""
+    """Stands in for dbtRunner.invoke: records the call, writes a marts table into the database it is given.
+
+    `dbt parse` (run on a thread while the files load) is recorded apart and returns PARSED_MANIFEST.
+    """
 
     def __init__(self, result: SimpleNamespace) -> None:
         self.result = result
         self.calls: list[dict] = []
+        self.parses: list[dict] = []
 
-    def invoke(self, args: list[str]) -> SimpleNamespace:
+    def invoke(self, runner: dbtRunner, args: list[str]) -> SimpleNamespace:
+        settings = {"as_of": os.environ[AS_OF_ENV], "database_setting": os.environ[DATABASE_ENV],
+                    "spill_setting": os.environ[TEMP_DIR_ENV]}
+        if args[0] == "parse":
+            self.parses.append({"args": args, **settings})
+            return SimpleNamespace(success=True, exception=None, result=PARSED_MANIFEST)
         database = Path.cwd() / os.environ[DATABASE_ENV]  # a bare file name, opened from its folder
-        self.calls.append({"args": args, "database": database, "as_of": os.environ[AS_OF_ENV],
-                           "database_setting": os.environ[DATABASE_ENV],
-                           "spill_folder": Path.cwd() / os.environ[TEMP_DIR_ENV],
-                           "spill_setting": os.environ[TEMP_DIR_ENV]})
+        self.calls.append({"args": args, "database": database, "manifest": runner.manifest,
+                           "spill_folder": Path.cwd() / os.environ[TEMP_DIR_ENV], **settings})
         with duckdb.connect(str(database)) as connection:
             connection.execute("create schema marts; create table marts.mrr_bridge_monthly as select 1 as built")
         return self.result
 
 
-
-
 def _install(monkeypatch: pytest.MonkeyPatch, result: SimpleNamespace) -> FakeDbt:
     fake = FakeDbt(result)
-    monkeypatch.setattr(dbtRunner, "invoke", lambda runner, args, **kwargs: fake.invoke(args))
+    monkeypatch.setattr(dbtRunner, "invoke", lambda runner, args, **kwargs: fake.invoke(runner, args))
     return fake
 
 
@@ -124,6 +132,20 @@ def test_dbt_is_pointed_at_the_project_with_as_of_in_the_environment_which_is_re
     assert Path.cwd() == working_directory
 
 
+def test_the_project_is_parsed_while_the_files_load_in_the_environment_of_the_build(
+        monkeypatch, data_dir, published):
+    fake = _install(monkeypatch, _result(True))
+    build(data_dir, date(2026, 10, 31), published, full_refresh=True)
+    (parse,), (run,) = fake.parses, fake.calls
+    assert parse["args"][0] == "parse"
+    root = str(project_root())
+    assert parse["args"][parse["args"].index("--project-dir") + 1] == root
+    assert run["manifest"] is PARSED_MANIFEST  # dbt builds from the parsed project, without parsing it again
+    # What the profile reads is the same in both: otherwise the build's dbt would have to parse it all again.
+    for setting in ("as_of", "database_setting", "spill_setting"):
+        assert parse[setting] == run[setting], setting
+
+
 def test_duckdb_spills_into_the_work_folder_under_a_name_that_never_changes(monkeypatch, data_dir, published):
     monkeypatch.delenv(TEMP_DIR_ENV, raising=False)
     fake = _install(monkeypatch, _result(True))
@@ -187,6 +209,17 @@ def test_real_dbt_build_publishes_a_closed_self_contained_file(tmp_path, monkeyp
     (project / "tests" / "plans_are_never_there.sql").write_text("select * from {{ ref('summary') }}\n")
     before = published.read_bytes()
     with pytest.raises(BuildError, match=re.escape("test.tiny.plans_are_never_there")):
+        build(data_dir, date(2026, 10, 31), published)
+    assert published.read_bytes() == before
+
+
+def test_a_project_that_does_not_parse_fails_the_build_with_dbts_message(tmp_path, monkeypatch, data_dir,
+                                                                         published):
+    project = _one_model_project(tmp_path / "project")
+    (project / "models" / "broken.sql").write_text("select * from {{ ref('no_such_model') }}\n")
+    monkeypatch.setenv(PROJECT_DIR_ENV, str(project))
+    before = published.read_bytes()
+    with pytest.raises(BuildError, match="no_such_model"):
         build(data_dir, date(2026, 10, 31), published)
     assert published.read_bytes() == before
 

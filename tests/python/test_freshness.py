@@ -80,7 +80,7 @@ def test_inputs_without_any_business_date_are_warned_about(tmp_path, caplog):
     assert ["no business date on or before as_of" in message for message in _stale_warnings(caplog)] == [True]
 
 
-def _stand_in_dbt(args: list[str], database: Path, as_of: object = None) -> None:
+def _stand_in_dbt(args: list[str], database: Path, settings: dict[str, str], manifest: object = None) -> None:
     """What `mrr build` reads after dbt: the bridge and which months were recomputed."""
     with closing(duckdb.connect(str(database))) as connection:
         connection.execute("create schema marts; create schema intermediate; "
@@ -97,7 +97,7 @@ def test_build_warns_about_stale_inputs_and_still_publishes(tmp_path, monkeypatc
     data = write_required(tmp_path / "data")
     write_table(data, "billing_subscriptions", [{"subscription_id": "S1", "created_at": "2026-01-01"}])
     database = tmp_path / "warehouse.duckdb"
-    monkeypatch.setattr(build_module, "run_dbt", _stand_in_dbt)
+    monkeypatch.setattr(build_module, "invoke_dbt", _stand_in_dbt)
     assert main(["build", "--data", str(data), "--database", str(database), "--as-of", AS_OF.isoformat(),
                  "--stale-after-days", threshold]) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if "look stale" in line]
