@@ -241,6 +241,12 @@ def _not_negative(value: Fraction | None, column: str) -> None:
         raise BadValueError(f"{column} is negative")
 
 
+def _within_limit(amount_per_period: Fraction | None, what: str) -> None:
+    """Decision: 10 billion or more per billing period is rejected (the warehouse's exact decimals would overflow)."""
+    if amount_per_period is not None and abs(amount_per_period) >= 10**10:
+        raise BadValueError(f"{what} is 10 billion or more per billing period")
+
+
 @dataclass
 class Line:
     """A recurring revenue line: mrr_local a month while valid_from <= snapshot < valid_to."""
@@ -346,6 +352,7 @@ class RawData:
         currency = upper(row["currency"])
         if not self.has_rate(currency):
             raise BadValueError("currency has no rate")
+        _within_limit(amount, "amount_per_period")
         return {"account_id": row["account_id"], "start": start, "end": end, "status": lower(row["status"]),
                 "mrr_local": amount / CONTRACT_MONTHS[frequency], "currency": currency}
 
@@ -401,6 +408,7 @@ class RawData:
         priced = self.plans[row["plan_id"]]
         if not self.has_rate(priced["currency"]):
             raise BadValueError("currency has no rate")
+        _within_limit(priced["unit_amount"] * quantity, "unit_amount x quantity")
         sub = self.subscriptions[row["subscription_id"]]
         ends = [end for end in (valid_to, sub["end"]) if end is not None]
         return {"line": Line(
@@ -423,6 +431,7 @@ class RawData:
         _window_check(valid_from, valid_to)
         if row["subscription_id"] not in self.subscriptions:
             raise BadValueError("unknown subscription")
+        _within_limit(amount, "amount_off")
         return {"discount": Discount(row["subscription_id"], percent, amount, valid_from, valid_to)}
 
     # Invoices never affect MRR (rule 7) but their bad rows are still rejected (rule 9).

@@ -397,6 +397,8 @@ def test_conflicting_duplicate_keys_reject_all_rows_and_exact_duplicates_collaps
     ("billing_subscription_items", item("X", "S9", "P"), "X"),
     ("billing_discounts", discount("X", "S1", "150"), "X"),
     ("billing_discounts", discount("X", "S1", "", "-5"), "X"),
+    ("billing_discounts", discount("X", "S1", "", "10000000000"), "X"),  # 10 billion a period: beyond exact decimals
+    ("billing_subscription_items", item("X", "S1", "P", "1000000000"), "X"),  # 10 x 10^9
     ("billing_plans", plan("X", "10", "fortnight"), "X"),
     ("billing_plans", plan("X", "10", "month", "0"), "X"),
     ("billing_plans", plan("X", "10", "month", "1.5"), "X"),
@@ -409,6 +411,7 @@ def test_conflicting_duplicate_keys_reject_all_rows_and_exact_duplicates_collaps
     ("crm_contracts", contract("X", "A1", "2024-01-01", frequency="biweekly"), "X"),
     ("crm_contracts", contract("X", "A1", "2024-01-01", currency="CHF"), "X"),
     ("crm_contracts", contract("X", "A1", ""), "X"),
+    ("crm_contracts", contract("X", "A1", "2024-01-01", amount="10000000000"), "X"),
     ("fx_rates", rate("2024-01-01", "EUR", "0"), "2024-01-01|EUR"),
     ("fx_rates", rate("2024-01-01", "EUR", "abc"), "2024-01-01|EUR"),
     ("crm_churn_reasons", {"account_id": "A9", "churned_on": "2024-01-31"}, "A9|2024-01-31"),
