@@ -73,7 +73,7 @@ def build(
             refuse_earlier_as_of(staged, as_of or date.today())
             load_inputs(Path(data_dir or default_data_dir()), staged)
             warn_if_stale(staged, as_of or date.today(), stale_after_days)
-            invoke_dbt(dbt_build_args(full_refresh), staged, settings, parsed_manifest())
+            run_dbt(dbt_build_args(full_refresh), staged, settings, parsed_manifest())
         if strict:
             refuse_rejected_rows(staged)
         publish(staged, target)
@@ -152,7 +152,7 @@ def dbt_project_parsed_meanwhile() -> Iterator[Callable[[], Any]]:
     """Import dbt and parse the project on a thread of its own while the copy and the load run.
 
     Yields a function that waits for the parse and returns dbt's manifest, or None if parsing failed (then
-    invoke_dbt parses again and reports what went wrong). Importing dbt and parsing take ~2 s of Python; copying
+    run_dbt parses again and reports what went wrong). Importing dbt and parsing take ~2 s of Python; copying
     the warehouse and loading the files mostly wait on the kernel and DuckDB, which release the GIL. Handed the
     manifest, dbt starts the build's nodes after ~0.1 s instead of ~0.75 s. The parse sees the environment the
     build will (dbt_settings): the same profile, so dbt's partial parsing stays valid. The block does not end
@@ -173,7 +173,7 @@ def dbt_project_parsed_meanwhile() -> Iterator[Callable[[], Any]]:
 
 
 def _parse_dbt_project() -> Any:
-    with suppress(Exception):  # invoke_dbt parses again and reports what went wrong there
+    with suppress(Exception):  # run_dbt parses again and reports what went wrong there
         from dbt.cli.main import dbtRunner
 
         root = str(project_root())
@@ -195,13 +195,12 @@ def dbt_build_args(full_refresh: bool) -> list[str]:
     return args
 
 
-def run_dbt(args: Sequence[str], database: Path, as_of: date | None = None) -> None:
-    """Invoke dbt in-process against database; raise BuildError naming the failed nodes."""
-    invoke_dbt(args, database, dbt_settings(database, as_of))
+def run_dbt(args: Sequence[str], database: Path, settings: dict[str, str], manifest: Any = None) -> None:
+    """Invoke dbt in-process against database; raise BuildError naming the failed nodes.
 
-
-def invoke_dbt(args: Sequence[str], database: Path, settings: dict[str, str], manifest: Any = None) -> None:
-    """run_dbt in the environment `settings` (dbt_settings); with a manifest, dbt does not parse the project again."""
+    It runs in the environment `settings` (dbt_settings). Given a manifest (dbt_project_parsed_meanwhile), dbt
+    does not parse the project again.
+    """
     from dbt.cli.main import dbtRunner  # imported here: only builds need dbt
 
     with environment(settings), chdir(database.parent):

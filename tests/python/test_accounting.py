@@ -100,7 +100,7 @@ def test_strict_names_every_table_with_rejected_rows_and_their_counts(demo_wareh
 
 
 class AccountingDbt:
-    """Stands in for invoke_dbt: writes a marts.source_row_accounting with the given rejected rows per table."""
+    """Stands in for run_dbt: writes a marts.source_row_accounting with the given rejected rows per table."""
 
     def __init__(self, rejected: dict[str, int]) -> None:
         self.rejected = rejected
@@ -118,7 +118,7 @@ class AccountingDbt:
 
 
 def test_strict_build_with_rejected_rows_fails_and_publishes_nothing(monkeypatch, capsys, data_dir, published):
-    monkeypatch.setattr(build_module, "invoke_dbt", AccountingDbt({"billing_plans": 1, "crm_accounts": 3}))
+    monkeypatch.setattr(build_module, "run_dbt", AccountingDbt({"billing_plans": 1, "crm_accounts": 3}))
     before = published.read_bytes()
     assert main(["build", "--strict", "--data", str(data_dir), "--database", str(published)]) == 2
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("mrr: error: ")]
@@ -129,12 +129,12 @@ def test_strict_build_with_rejected_rows_fails_and_publishes_nothing(monkeypatch
 
 
 def test_strict_build_without_rejected_rows_publishes(monkeypatch, data_dir, published):
-    monkeypatch.setattr(build_module, "invoke_dbt", AccountingDbt({}))
+    monkeypatch.setattr(build_module, "run_dbt", AccountingDbt({}))
     build(data_dir, None, published, strict=True)
     assert query(published, "select sum(rejected_rows) from marts.source_row_accounting") == [(0,)]
 
 
 def test_without_strict_rejected_rows_do_not_fail_the_build(monkeypatch, data_dir, published):
-    monkeypatch.setattr(build_module, "invoke_dbt", AccountingDbt({"billing_plans": 1}))
+    monkeypatch.setattr(build_module, "run_dbt", AccountingDbt({"billing_plans": 1}))
     build(data_dir, None, published)
     assert query(published, "select sum(rejected_rows) from marts.source_row_accounting") == [(1,)]

@@ -97,7 +97,7 @@ def test_build_warns_about_stale_inputs_and_still_publishes(tmp_path, monkeypatc
     data = write_required(tmp_path / "data")
     write_table(data, "billing_subscriptions", [{"subscription_id": "S1", "created_at": "2026-01-01"}])
     database = tmp_path / "warehouse.duckdb"
-    monkeypatch.setattr(build_module, "invoke_dbt", _stand_in_dbt)
+    monkeypatch.setattr(build_module, "run_dbt", _stand_in_dbt)
     assert main(["build", "--data", str(data), "--database", str(database), "--as-of", AS_OF.isoformat(),
                  "--stale-after-days", threshold]) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if "look stale" in line]

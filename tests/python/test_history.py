@@ -147,7 +147,7 @@ def published(tmp_path: Path) -> Path:
 @pytest.fixture
 def stand_in_dbt(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     seen: list[set[str]] = []
-    monkeypatch.setattr(build_module, "invoke_dbt",
+    monkeypatch.setattr(build_module, "run_dbt",
                         lambda args, database, settings, manifest=None: seen.append(_tables(database)))
     return seen
 

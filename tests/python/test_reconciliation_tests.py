@@ -14,7 +14,7 @@ import pytest
 from conftest import Warehouse
 from warehouse_builds import AS_OF, dbt_environment
 
-from mrr_warehouse.build import environment, run_dbt
+from mrr_warehouse.build import dbt_settings, environment, run_dbt
 from mrr_warehouse.errors import BuildError
 from mrr_warehouse.project import project_root
 
@@ -41,7 +41,8 @@ def run_tests(database: Path, names: list[str]) -> None:
     """`dbt test --select names` on database as built at AS_OF, with dbt's target/ and logs/ beside it."""
     root = str(project_root())
     with environment(dbt_environment(database.parent)):
-        run_dbt(["test", "--select", *names, "--project-dir", root, "--profiles-dir", root], database, AS_OF)
+        run_dbt(["test", "--select", *names, "--project-dir", root, "--profiles-dir", root], database,
+                dbt_settings(database, AS_OF))
 
 
 @pytest.fixture
