@@ -32,12 +32,12 @@ billing_only_accounts as (
     select
         reporting_account_id as account_id,
         'billing' as account_source,
-        cast(null as varchar) as account_name,
-        cast(null as varchar) as parent_account_id,
-        cast(null as varchar) as segment,
-        cast(null as varchar) as industry,
-        cast(null as varchar) as region,
-        cast(null as varchar) as owner,
+        cast(null as {{ dbt.type_string() }}) as account_name,
+        cast(null as {{ dbt.type_string() }}) as parent_account_id,
+        cast(null as {{ dbt.type_string() }}) as segment,
+        cast(null as {{ dbt.type_string() }}) as industry,
+        cast(null as {{ dbt.type_string() }}) as region,
+        cast(null as {{ dbt.type_string() }}) as owner,
         created_at
     from customers
     where rejection_reason is null

@@ -22,7 +22,7 @@ final as (
     select
         month,
         account_id,
-        cast(movement_type as varchar) as movement_type,
+        cast(movement_type as {{ dbt.type_string() }}) as movement_type,
         cast(mrr_change as decimal(18, 2)) as mrr_change
     from movements
 )

@@ -18,11 +18,11 @@ with rejected as (
 
 final as (
     select
-        cast(source_table as varchar) as source_table,
-        cast(source_key as varchar) as source_key,
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(source_key as {{ dbt.type_string() }}) as source_key,
         cast(source_row_number as bigint) as source_row_number,
-        cast(rejection_reason as varchar) as reason,
-        cast(raw_row as varchar) as raw_row
+        cast(rejection_reason as {{ dbt.type_string() }}) as reason,
+        cast(raw_row as {{ dbt.type_string() }}) as raw_row
     from rejected
 )
 

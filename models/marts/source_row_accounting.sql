@@ -21,7 +21,7 @@ judged_counts as (
 
 final as (
     select
-        cast(loaded_counts.source_table as varchar) as source_table,
+        cast(loaded_counts.source_table as {{ dbt.type_string() }}) as source_table,
         cast(loaded_counts.loaded_rows as bigint) as raw_rows,
         cast(coalesce(judged_counts.accepted_rows, 0) as bigint) as accepted_rows,
         cast(coalesce(judged_counts.rejected_rows, 0) as bigint) as rejected_rows,

@@ -64,7 +64,7 @@ final as (
                 {%- for period_type in ['month', 'quarter', 'year'] %}
                 when period_type = '{{ period_type }}'
                     and period_start != cast({{ dbt.date_trunc(period_type, 'period_start') }} as date)
-                    then 'period_start: ''' || cast(period_start as varchar)
+                    then 'period_start: ''' || cast(period_start as {{ dbt.type_string() }})
                         || ''' is not the first day of a {{ period_type }}'
                 {%- endfor %}
             end,

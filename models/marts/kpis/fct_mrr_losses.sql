@@ -16,11 +16,11 @@ final as (
         losses.account_id,
         accounts.account_name,
         accounts.segment,
-        cast(losses.movement_type as varchar) as movement_type,
+        cast(losses.movement_type as {{ dbt.type_string() }}) as movement_type,
         cast(losses.lost_mrr as decimal(18, 2)) as lost_mrr,
-        cast(losses.reason_code as varchar) as reason_code,
+        cast(losses.reason_code as {{ dbt.type_string() }}) as reason_code,
         losses.churned_on,
-        cast(losses.notes as varchar) as notes,
+        cast(losses.notes as {{ dbt.type_string() }}) as notes,
         cast(row_number() over (
             partition by losses.quarter_start
             order by losses.lost_mrr desc, losses.account_id asc, losses.month asc

@@ -30,8 +30,8 @@ final as (
     select
         movements.month,
         account_keys.account_id,
-        cast(movements.product_id as varchar) as product_id,
-        cast(movements.movement_type as varchar) as movement_type,
+        cast(movements.product_id as {{ dbt.type_string() }}) as product_id,
+        cast(movements.movement_type as {{ dbt.type_string() }}) as movement_type,
         cast(movements.mrr_change as decimal(18, 2)) as mrr_change
     from movements
     left join account_keys

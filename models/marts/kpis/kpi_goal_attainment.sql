@@ -95,8 +95,8 @@ final as (
     select
         period_type,
         cast(period_start as date) as period_start,
-        cast(metric as varchar) as metric,
-        cast(direction as varchar) as direction,
+        cast(metric as {{ dbt.type_string() }}) as metric,
+        cast(direction as {{ dbt.type_string() }}) as direction,
         target,
         actual,
         is_complete,

@@ -47,12 +47,12 @@ largest_loss as (
 final as (
     select
         by_reason.quarter_start,
-        cast(by_reason.reason_code as varchar) as reason_code,
+        cast(by_reason.reason_code as {{ dbt.type_string() }}) as reason_code,
         cast(by_reason.lost_mrr as decimal(18, 2)) as lost_mrr,
         cast(by_reason.churn_mrr as decimal(18, 2)) as churn_mrr,
         cast(by_reason.contraction_mrr as decimal(18, 2)) as contraction_mrr,
         cast(by_reason.accounts_lost as integer) as accounts_lost,
-        cast(largest_loss.account_id as varchar) as largest_loss_account_id,
+        cast(largest_loss.account_id as {{ dbt.type_string() }}) as largest_loss_account_id,
         cast(largest_loss.lost_mrr as decimal(18, 2)) as largest_loss_mrr
     from by_reason
     inner join largest_loss

@@ -82,8 +82,8 @@ sliced_changes as (
 final as (
     select
         month,
-        cast(slice_type as varchar) as slice_type,
-        cast(slice_value as varchar) as slice_value,
+        cast(slice_type as {{ dbt.type_string() }}) as slice_type,
+        cast(slice_value as {{ dbt.type_string() }}) as slice_value,
         {{ mrr_bridge_sums() }}
     from sliced_changes
     group by
