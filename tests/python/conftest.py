@@ -7,6 +7,7 @@ and readers during builds.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,14 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     database = root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb"
     run_build(data, AS_OF, database, full_refresh=True)
     return Warehouse(data=data, database=database)
+
+
+@pytest.fixture
+def demo_warehouse_copy(demo_warehouse: Warehouse, tmp_path: Path) -> Path:
+    """A copy of the demo warehouse's file, for a test to change."""
+    copy = tmp_path / demo_warehouse.database.name
+    shutil.copyfile(demo_warehouse.database, copy)
+    return copy
 
 
 @pytest.fixture

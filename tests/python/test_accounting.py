@@ -7,7 +7,6 @@ number changed. The --strict build replaces dbt by a stand-in that writes marts.
 
 from __future__ import annotations
 
-import shutil
 from contextlib import closing
 from pathlib import Path
 
@@ -45,13 +44,6 @@ def test_check_prints_every_table_balanced_with_raw_rows_equal_to_the_rows_in_th
     assert sum(int(row[3]) for row in printed.values()) > 0  # the demo has rejected rows: they are counted
 
 
-@pytest.fixture
-def tampered(demo_warehouse, tmp_path) -> Path:
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(demo_warehouse.database, copy)
-    return copy
-
-
 @pytest.mark.parametrize(("tampering", "expected"), [
     ("delete from raw.billing_plans where _row_number = 1",
      "billing_plans: marts.source_row_accounting counts {billing_plans} raw rows but raw.billing_plans holds "
@@ -65,13 +57,14 @@ def tampered(demo_warehouse, tmp_path) -> Path:
     ("delete from marts.source_row_accounting where source_table = 'crm_contracts'",
      "crm_contracts: no row in marts.source_row_accounting"),
 ], ids=["raw-count-differs", "arithmetic-off", "mart-says-unbalanced", "raw-table-missing", "table-unaccounted"])
-def test_check_fails_naming_the_table_that_does_not_balance(demo_warehouse, tampered, capsys, tampering, expected):
+def test_check_fails_naming_the_table_that_does_not_balance(
+        demo_warehouse, demo_warehouse_copy, capsys, tampering, expected):
     rows = {table: count_rows(demo_warehouse.data, table) for table in CONTRACT.names}
     counts = {**rows, **{f"{table}_plus_1": count + 1 for table, count in rows.items()},
               **{f"{table}_less_1": count - 1 for table, count in rows.items()}}
-    with closing(duckdb.connect(str(tampered))) as connection:
+    with closing(duckdb.connect(str(demo_warehouse_copy))) as connection:
         connection.execute(tampering)
-    assert main(["check", "--database", str(tampered)]) == 2
+    assert main(["check", "--database", str(demo_warehouse_copy)]) == 2
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [f"mrr: error: {expected.format(**counts)}"]
     assert "source_table" in captured.out  # the table is printed before the verdict

@@ -6,12 +6,10 @@ only ever show that they pass, so each is run here on a copy of the demo warehou
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Warehouse
 from warehouse_builds import AS_OF, dbt_environment
 
 from mrr_warehouse.build import dbt_settings, environment, run_dbt
@@ -60,20 +58,13 @@ def run_tests(database: Path, names: list[str]) -> None:
                 dbt_settings(database, AS_OF))
 
 
-@pytest.fixture
-def warehouse_copy(demo_warehouse: Warehouse, tmp_path: Path) -> Path:
-    copy = tmp_path / demo_warehouse.database.name
-    shutil.copyfile(demo_warehouse.database, copy)
-    return copy
-
-
-def test_the_reconciliations_pass_on_the_demo_warehouse(warehouse_copy):
-    run_tests(warehouse_copy, RECONCILIATIONS)
+def test_the_reconciliations_pass_on_the_demo_warehouse(demo_warehouse_copy):
+    run_tests(demo_warehouse_copy, RECONCILIATIONS)
 
 
 @pytest.mark.parametrize(("test_name", "breaking_sql"), BROKEN_RECONCILIATIONS)
-def test_a_reconciliation_fails_when_one_cent_goes_astray(test_name, breaking_sql, warehouse_copy):
-    with duckdb.connect(str(warehouse_copy)) as connection:
+def test_a_reconciliation_fails_when_one_cent_goes_astray(test_name, breaking_sql, demo_warehouse_copy):
+    with duckdb.connect(str(demo_warehouse_copy)) as connection:
         connection.execute(breaking_sql)
     with pytest.raises(BuildError, match=f"{test_name} \\(fail"):
-        run_tests(warehouse_copy, [test_name])
+        run_tests(demo_warehouse_copy, [test_name])
