@@ -14,6 +14,7 @@ import pytest
 MRR_COLUMNS = "(month, account_id, mrr, is_churn_month)"
 MOVEMENT_COLUMNS = "(month, account_id, movement_type, mrr_change)"
 PRODUCT_MOVEMENT_COLUMNS = "(month, account_id, product_id, movement_type, mrr_change)"
+DRIVER_COLUMNS = "(month, account_id, business_change, seat_change, price_change, plan_change)"
 
 BROKEN_AND_KEPT = [
     pytest.param("fct_mrr", MRR_COLUMNS,
@@ -56,6 +57,14 @@ BROKEN_AND_KEPT = [
                  "('2031-01-01', 'A001', null, 'upsell', 1.00)",
                  "('2031-01-01', 'A001', '(none)', 'upsell', 1.00)",
                  id="a product movement without a product"),
+    pytest.param("fct_mrr_expansion_drivers", DRIVER_COLUMNS,
+                 "('2031-01-01', 'A001', 10.00, 4.00, 1.00, 4.00)",
+                 "('2031-01-01', 'A001', 10.00, 4.00, 2.00, 4.00)",
+                 id="drivers that do not add up to the change"),
+    pytest.param("fct_mrr_expansion_drivers", DRIVER_COLUMNS,
+                 "('2031-01-01', 'A001', 0.00, 1.00, -1.00, 0.00)",
+                 "('2031-01-01', 'A001', 0.01, 1.00, -0.99, 0.00)",
+                 id="drivers of no change"),
 ]
 
 
