@@ -10,6 +10,8 @@ Found by running random hostile inputs against that re-implementation (rule 9, b
 - a churn reason without account_id (rejected with no key at all, where its key is "|<churned_on>");
 - a quantity, and an amount off, so large that the exact decimal arithmetic overflowed (rejected now: over 10
   billion per billing period).
+Found by reasoning about the facts' check constraints: a product new to an account whose MRR at last month's
+rate is under a cent can get one cent more of the account's fx than of its MRR (a cross-sell of -0.01).
 And an export artifact: whole-number ids of a column with an empty value, written as floats ("1000.0", as pandas
 writes them), next to the same ids written as integers in the tables without one.
 """
@@ -37,6 +39,7 @@ def _write_inputs(folder: Path) -> Path:
         {"account_id": "1001", "account_name": "child of 1000", "parent_account_id": "1000.0",
          "created_at": "2023-01-01"},
         {"account_id": "A_HUGE", "account_name": "mistyped quantity", "created_at": "2023-01-01"},
+        {"account_id": "A_FX_JUMP", "account_name": "a rate a thousand times higher", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_customers", [
         {"customer_id": "c_thirteenths", "account_id": "A_THIRTEENTHS", "currency": "USD", "created_at": "2023-01-01"},
@@ -47,6 +50,7 @@ def _write_inputs(folder: Path) -> Path:
         {"customer_id": "17", "account_id": "1000.0", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "18", "account_id": "1001.0", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "c_huge", "account_id": "A_HUGE", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "c_fx", "account_id": "A_FX_JUMP", "currency": "USD", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_plans", [
         {"plan_id": "p13", "product_id": "core", "billing_interval": "month", "interval_count": "13",
@@ -59,10 +63,19 @@ def _write_inputs(folder: Path) -> Path:
          "unit_amount": "20", "currency": "USD"},
         {"plan_id": "y1200", "product_id": "core", "billing_interval": "year", "interval_count": "1",
          "unit_amount": "1200", "currency": "USD"},
+        {"plan_id": "x_addon", "product_id": "addon", "billing_interval": "month", "unit_amount": "3.0051",
+         "currency": "XTS"},
+        {"plan_id": "x_extra", "product_id": "extra", "billing_interval": "month", "unit_amount": "0.013",
+         "currency": "XTS"},
+    ])
+    # XTS is worth 0.001 USD until March, then 1 USD.
+    write_table(folder, "fx_rates", [
+        {"rate_date": "2024-01-01", "currency": "XTS", "rate_to_reporting": "0.001"},
+        {"rate_date": "2024-03-01", "currency": "XTS", "rate_to_reporting": "1"},
     ])
     subscriptions = [("s13", "c_thirteenths"), ("s26", "c_thirteenths"), ("s_crm", "c_shared"),
                      ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed"), ("55", "17.0"), ("56", "18"),
-                     ("s_huge", "c_huge")]
+                     ("s_huge", "c_huge"), ("s_fx", "c_fx")]
     write_table(folder, "billing_subscriptions", [
         {"subscription_id": subscription, "customer_id": customer, "created_at": "2024-01-01", "status": "active"}
         for subscription, customer in subscriptions])
@@ -78,6 +91,10 @@ def _write_inputs(folder: Path) -> Path:
         {"subscription_item_id": "i_huge", "subscription_id": "s_huge", "plan_id": "p100",
          "quantity": "99999999999999"},
         {"subscription_item_id": "i_ok", "subscription_id": "s_huge", "plan_id": "p20", "quantity": "1"},
+        {"subscription_item_id": "i_fx_core", "subscription_id": "s_fx", "plan_id": "p20", "quantity": "1"},
+        {"subscription_item_id": "i_fx_addon", "subscription_id": "s_fx", "plan_id": "x_addon", "quantity": "1"},
+        {"subscription_item_id": "i_fx_extra", "subscription_id": "s_fx", "plan_id": "x_extra", "quantity": "1",
+         "valid_from": "2024-03-01"},
     ])
     write_table(folder, "billing_discounts", [
         {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
@@ -154,3 +171,19 @@ def test_amounts_too_large_to_add_up_exactly_are_rejected_not_a_failed_build(war
     ]
     # The account keeps its ordinary item, at full price: the rejected discount takes nothing off.
     assert _march_mrr(warehouse, "A_HUGE") == Decimal("20.00")
+
+
+def test_a_cross_sell_turned_negative_by_a_cent_of_fx_rounding_does_not_fail_the_build(warehouse):
+    # March: 20.00 USD + 3.0051 + 0.013 XTS at 1 = 23.0181 -> 23.02, against 20.00 + 0.003 -> 20.00 in February.
+    # fx = round(3.0181 x 0.999) = 3.02, all of the change: no expansion. Split over products by their fx weight,
+    # 3.00209 and 0.01299: the missing cent goes to the larger remainder, extra's, which gets 0.02 of fx but only
+    # 0.01 of MRR (its 1.3 cents lose the split's cent to addon's 300.51).
+    movements = query(warehouse, "select product_id, movement_type, mrr_change from marts.fct_mrr_product_movements "
+                                 "where account_id = 'A_FX_JUMP' and month = ? order by all", [MARCH])
+    assert movements == [
+        ("addon", "cross_sell", Decimal("0.01")), ("addon", "fx", Decimal("3.00")),
+        ("extra", "cross_sell", Decimal("-0.01")), ("extra", "fx", Decimal("0.02")),
+    ]
+    account = query(warehouse, "select movement_type, mrr_change from marts.fct_mrr_movements "
+                               "where account_id = 'A_FX_JUMP' and month = ?", [MARCH])
+    assert account == [("fx", Decimal("3.02"))]
