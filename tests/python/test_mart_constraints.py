@@ -1,4 +1,4 @@
-"""The facts' check constraints: the database refuses a row that breaks the rule, whoever writes it.
+"""The marts' constraints: the database refuses a row that breaks the rule, whoever writes it.
 
 Each case inserts into a copy of the demo warehouse a row that breaks one rule, then the same row with the
 rule kept, so the refusal comes from the constraint and not from the row's shape.
@@ -73,6 +73,10 @@ BROKEN_AND_KEPT = [
                  "('2031-01-01', 'A001', 0.00, 1.00, -1.00, 0.00)",
                  "('2031-01-01', 'A001', 0.01, 1.00, -0.99, 0.00)",
                  id="drivers of no change"),
+    pytest.param("mrr_bridge_monthly_by_slice", "(month, slice_type, slice_value)",
+                 "('2031-01-01', 'segment', null)",
+                 "('2031-01-01', 'segment', '(none)')",
+                 id="a slice row without a slice value (key columns are not null)"),
 ]
 
 
