@@ -11,51 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from raw_folder import write_raw_folder
+from raw_folder import account, contract, customer, discount, item, plan, rate, subscription, write_raw_folder
 from reference_mrr import CONTRACT, compute, round_cents
 
-# ------------------------------------------------------------------------------ tiny builders
-
-
-def account(account_id: str, **columns) -> dict:
-    return {"account_id": account_id, **columns}
-
-
-def customer(customer_id: str, account_id: str = "", **columns) -> dict:
-    return {"customer_id": customer_id, "account_id": account_id, **columns}
-
-
-def plan(plan_id: str, amount: str = "100", interval: str = "month", count: str = "", currency: str = "USD") -> dict:
-    return {"plan_id": plan_id, "billing_interval": interval, "interval_count": count, "unit_amount": amount,
-            "currency": currency}
-
-
-def subscription(subscription_id: str, customer_id: str, created: str, trial_end: str = "", ended: str = "",
-                 canceled: str = "") -> dict:
-    return {"subscription_id": subscription_id, "customer_id": customer_id, "created_at": created,
-            "trial_end": trial_end, "canceled_at": canceled, "ended_at": ended}
-
-
-def item(item_id: str, subscription_id: str, plan_id: str, quantity: str = "", valid_from: str = "",
-         valid_to: str = "") -> dict:
-    return {"subscription_item_id": item_id, "subscription_id": subscription_id, "plan_id": plan_id,
-            "quantity": quantity, "valid_from": valid_from, "valid_to": valid_to}
-
-
-def discount(discount_id: str, subscription_id: str, percent: str = "", amount: str = "", valid_from: str = "",
-             valid_to: str = "") -> dict:
-    return {"discount_id": discount_id, "subscription_id": subscription_id, "percent_off": percent,
-            "amount_off": amount, "valid_from": valid_from, "valid_to": valid_to}
-
-
-def contract(contract_id: str, account_id: str, start: str, end: str = "", frequency: str = "monthly",
-             amount: str = "100", currency: str = "USD", status: str = "active") -> dict:
-    return {"contract_id": contract_id, "account_id": account_id, "start_date": start, "end_date": end,
-            "billing_frequency": frequency, "amount_per_period": amount, "currency": currency, "status": status}
-
-
-def rate(day: str, currency: str, value: str) -> dict:
-    return {"rate_date": day, "currency": currency, "rate_to_reporting": value}
+# ------------------------------------------------------------------------------ helpers
 
 
 def one_subscription(plans: list[dict], items: list[dict], created: str = "2024-01-01", **extra) -> dict:
