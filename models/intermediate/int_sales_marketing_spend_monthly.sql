@@ -29,7 +29,7 @@ validated as (
         cast({{ dbt.date_trunc('month', 'spend.spend_month') }} as date) as month,
         spend.category,
         spend.amount,
-        coalesce(spend.currency, {{ reporting_currency() }}) as currency,
+        spend.currency,
         spend.source_key,
         spend.source_row_number,
         spend.raw_row_count,
@@ -37,7 +37,7 @@ validated as (
         {{ raw_row_if_rejected('spend.raw_row', rejection_reason) }} as raw_row
     from spend
     left join currencies_with_rate
-        on coalesce(spend.currency, {{ reporting_currency() }}) = currencies_with_rate.currency
+        on spend.currency = currencies_with_rate.currency
 ),
 
 converted as (

@@ -42,7 +42,7 @@ final as (
     select
         *,
         coalesce(
-            {{ missing_value(['category']) }},
+            {{ missing_value(['category', 'currency']) }},
             parse_failure,
             {{ missing_value(['spend_month', 'amount']) }},
             case when amount < 0 then 'amount is negative' end

@@ -477,11 +477,10 @@ class RawData:
         return {}
 
     def spend(self, row: Row) -> dict:
-        require(row, "amount")
+        require(row, "amount", "currency")
         parse_date(row["month"])
         _not_negative(parse_number(row["amount"]), "amount")
-        # Decision: empty currency = the reporting currency; a currency with no rate is rejected.
-        if not self.has_rate(upper(row["currency"]) or self.reporting_currency):
+        if not self.has_rate(upper(row["currency"])):
             raise BadValueError("currency has no rate")
         return {}
 

@@ -380,6 +380,8 @@ def test_conflicting_duplicate_keys_reject_all_rows_and_exact_duplicates_collaps
                    "direction": "at_least"}, "quarter|2024-02-01|nrr|at_least"),
     ("sales_marketing_spend", {"month": "2024-01-01", "category": "ads", "amount": "5", "currency": "JPY"},
      "2024-01-01|ads|5|JPY"),
+    ("sales_marketing_spend", {"month": "2024-01-01", "category": "ads", "amount": "5", "currency": ""},
+     "2024-01-01|ads|5|"),
 ])
 def test_bad_rows_are_rejected_and_left_out(tmp_path, table, row, key):
     tables = one_subscription([plan("P", "10")], [item("I", "S1", "P")], **{table: [row]})
