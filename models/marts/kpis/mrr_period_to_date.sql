@@ -1,7 +1,8 @@
 -- Quarter-to-date and year-to-date against the same stretch of the previous period ("Net MRR QTD
 -- vs last QTD"). The current period runs from its start through the as_of month (measured at
 -- as_of); the previous one covers the same number of months from its start, measured at month
--- ends, because MRR is a month-end snapshot measure.
+-- ends, because MRR is a month-end snapshot measure. Months before the first month of the bridge
+-- had no MRR: a previous period before it opens and closes at 0, as its movements (none) add up to.
 {%- set measures = ['new_mrr', 'expansion_mrr', 'reactivation_mrr', 'contraction_mrr', 'churn_mrr', 'fx_mrr'] %}
 
 with bridge_monthly as (
@@ -56,7 +57,7 @@ final as (
         cast(months_to_date as integer) as months_to_date,
         {%- for which in ['current', 'previous'] %}
         cast(
-            sum(case when which_period = '{{ which }}' and month_rank_ascending = 1 then opening_mrr end)
+            coalesce(sum(case when which_period = '{{ which }}' and month_rank_ascending = 1 then opening_mrr end), 0)
             as decimal(18, 2)
         ) as {{ which }}_opening_mrr,
         {%- for measure in measures %}
@@ -65,7 +66,7 @@ final as (
         ) as {{ which }}_{{ measure }},
         {%- endfor %}
         cast(
-            sum(case when which_period = '{{ which }}' and month_rank_descending = 1 then closing_mrr end)
+            coalesce(sum(case when which_period = '{{ which }}' and month_rank_descending = 1 then closing_mrr end), 0)
             as decimal(18, 2)
         ) as {{ which }}_closing_mrr,
         cast(
