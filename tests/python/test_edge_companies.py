@@ -187,6 +187,6 @@ def test_movements_of_each_case_are_what_rule_8_makes_of_them(company, warehouse
     assert {key: actual.get(key) for key in expected} == expected
 
 
-def test_only_the_item_of_10_billion_a_period_is_rejected(company, warehouse):
+def test_nothing_but_the_item_of_10_billion_a_period_is_rejected(company, warehouse):
     rejected = warehouse.execute("select source_table, source_key from marts.rejected_rows").fetchall()
     assert set(rejected) == HAND_COMPUTED_REJECTED[company.name]
