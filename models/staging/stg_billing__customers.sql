@@ -7,13 +7,15 @@
     'currency',
     'created_at',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'customer_id': 'id', 'account_id': 'id', 'currency': 'currency'} -%}
 
 with source as (
     select * from {{ source('billing', 'billing_customers') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

@@ -7,13 +7,15 @@
     'valid_from',
     'valid_to',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'discount_id': 'id', 'subscription_id': 'id'} -%}
 
 with source as (
     select * from {{ source('billing', 'billing_discounts') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

@@ -8,13 +8,20 @@
     'period_start',
     'period_end',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {
+    'invoice_line_id': 'id',
+    'invoice_id': 'id',
+    'subscription_id': 'id',
+    'line_type': 'enumeration',
+} -%}
 
 with source as (
     select * from {{ source('billing', 'billing_invoice_lines') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

@@ -6,13 +6,15 @@
     'status',
     'currency',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'invoice_id': 'id', 'customer_id': 'id', 'status': 'enumeration', 'currency': 'currency'} -%}
 
 with source as (
     select * from {{ source('billing', 'billing_invoices') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

@@ -9,13 +9,15 @@
     'unit_amount',
     'currency',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'plan_id': 'id', 'product_id': 'id', 'billing_interval': 'enumeration', 'currency': 'currency'} -%}
 
 with source as (
     select * from {{ source('billing', 'billing_plans') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

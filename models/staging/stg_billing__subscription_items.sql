@@ -7,13 +7,15 @@
     'valid_from',
     'valid_to',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'subscription_item_id': 'id', 'subscription_id': 'id', 'plan_id': 'id'} -%}
 
 with source as (
     select * from {{ source('billing', 'billing_subscription_items') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

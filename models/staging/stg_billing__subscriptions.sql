@@ -8,13 +8,15 @@
     'ended_at',
     'status',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'subscription_id': 'id', 'customer_id': 'id', 'status': 'enumeration'} -%}
 
 with source as (
     select * from {{ source('billing', 'billing_subscriptions') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

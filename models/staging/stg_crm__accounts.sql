@@ -9,6 +9,8 @@
     'owner',
     'created_at',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'account_id': 'id', 'parent_account_id': 'id'} -%}
 
 {#- A table, unlike the other staging models: five models and two tests read the accounts, and
     each read of a view would collapse duplicates and parse the raw accounts again (~0.6 s apiece
@@ -20,7 +22,7 @@ with source as (
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

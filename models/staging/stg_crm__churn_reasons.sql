@@ -5,13 +5,15 @@
     'reason_code',
     'notes',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'account_id': 'id', 'reason_code': 'enumeration'} -%}
 
 with source as (
     select * from {{ source('crm', 'crm_churn_reasons') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

@@ -10,13 +10,22 @@
     'currency',
     'status',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {
+    'contract_id': 'id',
+    'account_id': 'id',
+    'product_id': 'id',
+    'billing_frequency': 'enumeration',
+    'status': 'enumeration',
+    'currency': 'currency',
+} -%}
 
 with source as (
     select * from {{ source('crm', 'crm_contracts') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (

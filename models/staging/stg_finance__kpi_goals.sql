@@ -6,13 +6,15 @@
     'target',
     'direction',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'period_type': 'enumeration', 'metric': 'enumeration', 'direction': 'enumeration'} -%}
 
 with source as (
     select * from {{ source('finance', 'kpi_goals') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (
@@ -26,8 +28,8 @@ typed as (
         {{ parse_rounded_decimal('target', 30, 12) }} as target,
         lower(direction) as direction,
         -- bookkeeping
-        coalesce(period_type, '') || '|' || coalesce(period_start, '') || '|' || coalesce(metric, '') || '|'
-        || coalesce(direction, '') as source_key,
+        coalesce(lower(period_type), '') || '|' || coalesce(period_start, '') || '|' || coalesce(lower(metric), '')
+        || '|' || coalesce(lower(direction), '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

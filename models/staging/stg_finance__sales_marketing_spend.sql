@@ -5,13 +5,15 @@
     'amount',
     'currency',
 ] -%}
+{#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
+{%- set read_as = {'currency': 'currency'} -%}
 
 with source as (
     select * from {{ source('finance', 'sales_marketing_spend') }}
 ),
 
 deduplicated as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, read_as) }}
 ),
 
 typed as (
@@ -27,7 +29,7 @@ typed as (
         -- Spend rows add up (two campaigns of one category in a month are two rows), so the whole
         -- row is its key: rows that differ anywhere both count, exact duplicates are collapsed above.
         coalesce(month, '') || '|' || coalesce(category, '') || '|' || coalesce(amount, '') || '|'
-        || coalesce(currency, '') as source_key,
+        || coalesce(upper(currency), '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

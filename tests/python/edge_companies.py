@@ -211,7 +211,7 @@ def currencies_and_contracts() -> Tables:
         ("e50", "month", "1", "50.00", "EUR"), ("g100", "month", "1", "100.00", "GBP"),
         ("e10", "month", "1", "10.00", "EUR"), ("k1000", "month", "1", "1000.00", "SEK"),
         ("n001", "month", "1", "0.01", "NOK"), ("u_y006", "year", "1", "0.06", "USD"),
-        ("e_y1200", "year", "1", "1200.00", "EUR"),
+        ("e_y1200", "year", "1", "1200.00", "EUR"), ("d100", "month", "1", "100.00", "DKK"),
     )
     company.add(
         "fx_rates",
@@ -221,6 +221,7 @@ def currencies_and_contracts() -> Tables:
         rate("2025-01-01", "SEK", "0.1"), rate("2025-04-30", "SEK", "0.09"),  # a gap; a change on a snapshot day
         rate("2025-12-01", "CAD", "0.7"),  # CAD's only rate is after as_of
         rate("2025-01-01", "NOK", "0.6"), rate("2025-03-01", "NOK", "0.3"), rate("2025-05-01", "NOK", "0.6"),
+        rate("2025-01-01", "DKK", "0.15"), rate("2025-01-01", "dkk", "0.15"),  # read alike: one rate, no conflict
     )
 
     # Customers in three currencies, 330 in January; EUR seats 1 -> 2 from May 10th as the EUR rate moves
@@ -293,6 +294,17 @@ def currencies_and_contracts() -> Tables:
     company.subscription("s_B_cust_no_acct_g", "B_cust_no_acct", "2025-03-01")
     company.items(item("i_B_cust_no_acct_u", "s_B_cust_no_acct_u", "u100"),
                   item("i_B_cust_no_acct_g", "s_B_cust_no_acct_g", "g100"))
+    # Rows that differ only in how staging reads a value are exact duplicates, not conflicting keys: the DKK
+    # rate written twice (15.00 a month), a subscription whose status is `active` and `Active` (100), one whose
+    # id is 3000 and 3000.0 (100).
+    company.items(item("i_B_dkk_case", company.subscribed("B_dkk_case", "DKK"), "d100"))
+    company.items(item("i_B_status_case", company.subscribed("B_status_case", status="active"), "u100"))
+    company.subscription("s_B_status_case", "c_B_status_case", "2025-01-01", status="Active")
+    company.account("B_float_id")
+    company.customer("c_B_float_id", "B_float_id")
+    company.subscription("3000", "c_B_float_id", "2025-01-01")
+    company.subscription("3000.0", "c_B_float_id", "2025-01-01")
+    company.items(item("i_B_float_id", "3000", "u100"))
     return company.tables
 
 

@@ -83,6 +83,13 @@ INVOICE_STATUSES = {"paid", "open", "void", "uncollectible"}
 LINE_TYPES = {"subscription", "proration", "one_time", "usage", "tax"}
 PERIOD_TYPES = {"month", "quarter", "year"}
 DIRECTIONS = {"at_least", "at_most"}
+# Decision: a goal names one of the README's metrics that is a column of the bridges; any other is rejected.
+GOAL_METRICS = {
+    "new_mrr", "expansion_mrr", "reactivation_mrr", "contraction_mrr", "churn_mrr", "fx_mrr", "gained_mrr", "lost_mrr",
+    "net_new_mrr", "new_customers", "reactivated_customers", "churned_customers", "expansion_rate", "contraction_rate",
+    "churn_rate", "gross_mrr_churn_rate", "net_mrr_churn_rate", "logo_churn_rate", "nrr", "grr", "opening_mrr",
+    "closing_mrr", "arr", "opening_customers", "closing_customers", "arpa", "quick_ratio",
+}
 
 Row = dict[str, str | None]
 
@@ -125,9 +132,19 @@ def read_table(data_dir: Path, table: str) -> list[Row]:
     return [{column: _value(column, record.get(column)) for column in columns} for record in records]
 
 
+# Decision: enumerations are read lower-cased and currencies upper-cased, like ids before them, as the values
+# are read: two rows that differ only there are exact duplicates, and keys compare alike (`eur` is `EUR`).
+ENUMERATION_COLUMNS = {"status", "billing_interval", "billing_frequency", "line_type", "reason_code", "period_type",
+                       "metric", "direction"}
+
+
 def _value(column: str, raw: object) -> str | None:
     text = _text(raw)
-    return _clean_id(text) if column.endswith("_id") else text
+    if column.endswith("_id"):
+        return _clean_id(text)
+    if column in ENUMERATION_COLUMNS:
+        return lower(text)
+    return upper(text) if column == "currency" else text
 
 
 _WHOLE_NUMBER_WITH_ZERO_FRACTION = re.compile(r"^-?\d+\.0+$")
@@ -470,6 +487,8 @@ class RawData:
         period_type = lower(row["period_type"])
         if period_type not in PERIOD_TYPES or lower(row["direction"]) not in DIRECTIONS:
             raise BadValueError("unknown period_type or direction")
+        if row["metric"] not in GOAL_METRICS:
+            raise BadValueError("unknown metric")
         if start is not None:
             first_month = {"month": start.month, "quarter": (start.month - 1) // 3 * 3 + 1, "year": 1}[period_type]
             if (start.day, start.month) != (1, first_month):

@@ -80,6 +80,7 @@ HAND_COMPUTED_MRR = {
         ("B_eur_disc_contract", "2025-01"): "90.00", ("B_eur_annual_amt", "2025-01"): "90.00",
         ("B_fx_and_seat", "2025-05"): "240.00", ("B_fx_and_contraction", "2025-05"): "120.00",
         ("B_cust_no_acct", "2025-02"): "100.00", ("B_cust_no_acct", "2025-03"): "230.00",
+        ("B_dkk_case", "2025-06"): "15.00", ("B_status_case", "2025-06"): "100.00", ("B_float_id", "2025-06"): "100.00",
     },
     "dates_and_large_amounts": {
         ("C_leap_from", "2024-02"): "100.00", ("C_leap_to", "2024-01"): "100.00", ("C_leap_to", "2024-02"): "0.00",

@@ -378,6 +378,8 @@ def test_conflicting_duplicate_keys_reject_all_rows_and_exact_duplicates_collaps
                    "direction": "at_least"}, "week|2024-01-01|nrr|at_least"),
     ("kpi_goals", {"period_type": "quarter", "period_start": "2024-02-01", "metric": "nrr", "target": "1",
                    "direction": "at_least"}, "quarter|2024-02-01|nrr|at_least"),
+    ("kpi_goals", {"period_type": "month", "period_start": "2024-01-01", "metric": "happiness", "target": "1",
+                   "direction": "at_least"}, "month|2024-01-01|happiness|at_least"),
     ("sales_marketing_spend", {"month": "2024-01-01", "category": "ads", "amount": "5", "currency": "JPY"},
      "2024-01-01|ads|5|JPY"),
     ("sales_marketing_spend", {"month": "2024-01-01", "category": "ads", "amount": "5", "currency": ""},
