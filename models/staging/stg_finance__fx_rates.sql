@@ -24,7 +24,7 @@ typed as (
         -- amounts: more than 10 decimals (an inverse computed in floating point) are rounded, not rejected
         {{ parse_rounded_decimal('rate_to_reporting', 20, 10) }} as rate_to_reporting,
         -- bookkeeping
-        coalesce(rate_date, '') || '|' || coalesce(upper(currency), '') as source_key,
+        coalesce(rate_date, '') || '|' || coalesce(currency, '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

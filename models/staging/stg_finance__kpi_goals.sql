@@ -28,8 +28,8 @@ typed as (
         {{ parse_rounded_decimal('target', 30, 12) }} as target,
         lower(direction) as direction,
         -- bookkeeping
-        coalesce(lower(period_type), '') || '|' || coalesce(period_start, '') || '|' || coalesce(lower(metric), '')
-        || '|' || coalesce(lower(direction), '') as source_key,
+        coalesce(period_type, '') || '|' || coalesce(period_start, '') || '|' || coalesce(metric, '') || '|'
+        || coalesce(direction, '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,

@@ -29,7 +29,7 @@ typed as (
         -- Spend rows add up (two campaigns of one category in a month are two rows), so the whole
         -- row is its key: rows that differ anywhere both count, exact duplicates are collapsed above.
         coalesce(month, '') || '|' || coalesce(category, '') || '|' || coalesce(amount, '') || '|'
-        || coalesce(upper(currency), '') as source_key,
+        || coalesce(currency, '') as source_key,
         source_row_number,
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,
