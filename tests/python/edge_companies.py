@@ -10,6 +10,8 @@ The comment beside a case gives what the rules make of it (months are 2025 unles
   rates dated on the snapshot day, a currency's first rate after its first month, contracts beside subscriptions.
 - dates_and_large_amounts (2023-2024): the leap day, lines ending on the 1st, amounts up to just under
   10 billion a period (and at it: rejected), half cents at that scale, six-decimal prices.
+- bad_rows_and_cascades: a bad row of each kind rule 9 names, next to a good line of 100 a month, and the
+  rows a rejection takes with it (a third blind check planted 165 such rows; this keeps a cross-section).
 """
 
 from __future__ import annotations
@@ -347,3 +349,80 @@ def dates_and_large_amounts() -> Tables:
     company.items(item("i_C_no_snapshot", subscription_id, "m100", "1", "2024-01-05", "2024-01-20"))
     one_item("C_trial_eq_end", "m100", created="2024-01-01", trial_end="2024-02-01", ended="2024-02-01")  # never
     return company.tables
+
+
+def bad_rows_and_cascades() -> Tables:
+    """Build at as_of 2025-06-15. Every X_ account also has a good item of 100 a month (i_<id>), which must
+    survive its bad neighbour: the account's MRR stays 100 unless its comment says otherwise."""
+    company = Company()
+    company.plans(("m100", "month", "1", "100.00"), ("g100", "month", "1", "100.00", "GBP"),
+                  ("jpy", "month", "1", "1000", "JPY"), ("bad_amount", "month", "1", "abc"),
+                  ("fortnight", "fortnight", "1", "10"))
+    company.add("fx_rates", rate("2025-01-01", "GBP", "1.25"),
+                rate("2025-03-01", "GBP", "1.30"), rate("2025-03-01", "GBP", "1.40"))  # conflict: both go
+    one_item = company.one_item
+    for account_id, bad_item in (
+        ("X_unknown_plan", {"plan_id": "nope"}),
+        ("X_item_window", {"valid_from": "2025-02-01", "valid_to": "2025-02-01"}),
+        ("X_item_negative_qty", {"quantity": "-1"}),
+        ("X_item_bad_qty", {"quantity": "12,50"}),
+        ("X_item_bad_date", {"valid_from": "2025-02-30"}),
+        ("X_plan_no_rate", {"plan_id": "jpy"}),          # the item goes, the plan stays
+        ("X_plan_bad_amount", {"plan_id": "bad_amount"}),  # the plan goes, and its item with it
+        ("X_plan_bad_interval", {"plan_id": "fortnight"}),
+    ):
+        subscription_id = one_item(account_id, "m100")
+        company.items({**item(f"i_{account_id}_bad", subscription_id, "m100", "1"), **bad_item})
+    for account_id, bad_discount in (
+        ("X_pct_over", {"percent_off": "150"}),
+        ("X_pct_under", {"percent_off": "-0.0001"}),
+        ("X_amount_negative", {"amount_off": "-5"}),
+        ("X_discount_window", {"percent_off": "10", "valid_from": "2025-03-01", "valid_to": "2025-02-01"}),
+        ("X_discount_bad_number", {"percent_off": "1.2.3"}),
+    ):
+        subscription_id = one_item(account_id, "m100")
+        company.discounts({**discount(f"d_{account_id}", subscription_id), **bad_discount})
+    company.discounts(discount("d_X_unknown_subscription", "s_nope", percent="10"))
+
+    # Duplicates: an exact copy counts once (100, not 200); two rows of one key that differ both go, with
+    # the rows under them.
+    company.items(item("i_X_item_copy", one_item("X_item_copy", "m100"), "m100", "1"))
+    one_item("X_subscription_copy", "m100")
+    company.subscription("s_X_subscription_copy", "c_X_subscription_copy", "2025-01-01")
+    one_item("X_subscription_conflict", "m100")
+    company.subscription("s_X_subscription_conflict_2", "c_X_subscription_conflict", "2025-01-01")
+    company.subscription("s_X_subscription_conflict_2", "c_X_subscription_conflict", "2025-02-01")
+    company.items(item("i_X_subscription_conflict_child", "s_X_subscription_conflict_2", "m100"))
+    company.discounts(discount("d_X_subscription_conflict_child", "s_X_subscription_conflict_2", percent="10"))
+
+    # A customer of an unknown account goes, and its subscription, item and discount with it.
+    company.customer("c_X_orphan", "nope")
+    company.subscription("s_X_orphan", "c_X_orphan", "2025-01-01")
+    company.items(item("i_X_orphan", "s_X_orphan", "m100"))
+    company.discounts(discount("d_X_orphan", "s_X_orphan", percent="10"))
+    company.subscription("s_X_unknown_customer", "c_nope", "2025-01-01")
+    company.items(item("i_X_unknown_customer", "s_X_unknown_customer", "m100"))
+
+    # Contracts: each bad one goes; the good one of its account stays (100).
+    company.contracted("X_contracts", "2025-01-01", "", "monthly", "100.00")
+    company.contracted("X_contracts", "2025-01-01", "", "monthly", "-100.00", suffix="_negative")
+    company.contracted("X_contracts", "2025-01-01", "", "biweekly", "100.00", suffix="_frequency")
+    company.contracted("X_contracts", "2025-01-01", "", "monthly", "100.00", status="", suffix="_status")
+    company.contracted("X_contracts", "2025-03-01", "2025-02-01", "monthly", "100.00", suffix="_window")
+    company.add("crm_contracts", contract("k_X_unknown_account", "nope", "2025-01-01"))
+
+    # GBP: the March rates conflict and both go, so 1.25 prices every month (125).
+    company.items(item("i_X_gbp", company.subscribed("X_gbp", "GBP"), "g100"))
+
+    # Invoices: a line of an unknown invoice and a negative one-time fee go; a negative proration stays.
+    company.add("billing_invoices", {"invoice_id": "in_X", "customer_id": "c_X_gbp", "invoice_date": "2025-02-01",
+                                     "status": "paid", "currency": "GBP"})
+    company.add("billing_invoice_lines",
+                {"invoice_line_id": "il_X_unknown_invoice", "invoice_id": "in_nope", "line_type": "one_time",
+                 "amount": "10"},
+                {"invoice_line_id": "il_X_negative_fee", "invoice_id": "in_X", "line_type": "one_time",
+                 "amount": "-10"},
+                {"invoice_line_id": "il_X_negative_proration", "invoice_id": "in_X", "line_type": "proration",
+                 "amount": "-10"})
+    return company.tables
+
