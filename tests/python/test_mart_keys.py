@@ -1,11 +1,8 @@
-"""Every column of a mart's key is declared not null, not only unique.
-
-`unique` and `unique_combination_of_columns` let a null key through (`unique` skips nulls, and a
-combination with a null in it is as unique as any other), and a BI tool joining on that key drops the row
-without a word. In a mart with an enforced
-contract the not-null rule is a constraint, checked by the database on every row written. The reported
-history keeps not_null data tests, as its table outlives builds and only a full refresh would give it a
-constraint.
+"""Every mart names its key with a primary_key data test (unique and never null, in one query), and in
+a rebuilt mart each key column is also not null by constraint: the database then refuses a null key as
+the row is written, and the contract shows BI tools which columns they can join on. The reported history
+is kept across builds and only a full refresh would give it a constraint; its primary_key test checks the
+months each build writes, nulls included.
 """
 
 from __future__ import annotations
@@ -34,26 +31,25 @@ def _test_name(test: str | dict) -> str:
 
 
 def key_columns(model: dict) -> set[str]:
-    """The columns that a unique or unique_combination_of_columns data test names as the model's key."""
+    """The columns that a primary_key data test names as the model's key."""
     keys = {
         column["name"]
         for column in model.get("columns", [])
-        if "unique" in map(_test_name, column.get("data_tests", []))
+        if "primary_key" in map(_test_name, column.get("data_tests", []))
     }
     for test in model.get("data_tests", []):
-        if _test_name(test) == "unique_combination_of_columns":
-            keys.update(test["unique_combination_of_columns"]["arguments"]["combination_of_columns"])
+        if _test_name(test) == "primary_key":
+            keys.update(test["primary_key"]["arguments"]["columns"])
     return keys
 
 
-def declared_not_null(column: dict) -> bool:
-    constrained = any(constraint.get("type") == "not_null" for constraint in column.get("constraints", []))
-    return constrained or "not_null" in map(_test_name, column.get("data_tests", []))
+def not_null_by_constraint(column: dict) -> bool:
+    return any(constraint.get("type") == "not_null" for constraint in column.get("constraints", []))
 
 
-def columns_missing_not_null(model: dict) -> list[str]:
+def key_columns_without_constraint(model: dict) -> list[str]:
     columns = {column["name"]: column for column in model.get("columns", [])}
-    return sorted(name for name in key_columns(model) if not declared_not_null(columns.get(name, {})))
+    return sorted(name for name in key_columns(model) if not not_null_by_constraint(columns.get(name, {})))
 
 
 REBUILT_MARTS = _contracted_models("marts")
@@ -63,12 +59,12 @@ CONTRACTED_MARTS = REBUILT_MARTS + _contracted_models("history")
 def test_every_mart_is_found_with_its_key():
     names = {model["name"] for model in CONTRACTED_MARTS}
     assert {"fct_mrr", "fct_mrr_movements", "mrr_bridge_monthly_by_slice", "mrr_as_reported"} <= names
-    assert all(key_columns(model) for model in CONTRACTED_MARTS), "a contracted mart without a key test"
+    assert all(key_columns(model) for model in CONTRACTED_MARTS), "a contracted mart without a primary_key test"
 
 
-@pytest.mark.parametrize("model", CONTRACTED_MARTS, ids=lambda model: model["name"])
-def test_key_columns_are_declared_not_null(model):
-    assert columns_missing_not_null(model) == []
+@pytest.mark.parametrize("model", REBUILT_MARTS, ids=lambda model: model["name"])
+def test_key_columns_are_not_null_by_constraint(model):
+    assert key_columns_without_constraint(model) == []
 
 
 @pytest.mark.parametrize("model", REBUILT_MARTS, ids=lambda model: model["name"])
@@ -78,14 +74,15 @@ def test_marts_declare_not_null_as_a_constraint(model):
     assert tested == []
 
 
-def test_a_key_column_without_not_null_is_caught():
+def test_a_key_column_without_the_constraint_is_caught():
     model = {
         "name": "example",
-        "data_tests": [{"unique_combination_of_columns": {"arguments": {"combination_of_columns": ["month", "id"]}}}],
+        "data_tests": [{"primary_key": {"arguments": {"columns": ["month", "id"]}}}],
         "columns": [
             {"name": "month", "constraints": [{"type": "not_null"}]},
-            {"name": "id", "data_tests": ["unique"]},
-            {"name": "other", "data_tests": [{"unique": {"config": {"where": "other > 0"}}}, "not_null"]},
+            {"name": "id", "data_tests": ["not_null"]},
+            {"name": "code", "data_tests": ["primary_key"]},
+            {"name": "other", "data_tests": [{"unique": {"config": {"where": "other > 0"}}}]},
         ],
     }
-    assert columns_missing_not_null(model) == ["id"]
+    assert key_columns_without_constraint(model) == ["code", "id"]
