@@ -238,7 +238,7 @@ rates as (
     select
         upper(currency) as currency,
         cast(rate_date as date) as rate_date,
-        cast(rate_to_reporting as decimal(20, 10)) as rate_to_reporting
+        cast(rate_to_reporting as decimal(38, 20)) as rate_to_reporting
     from raw.fx_rates
     where upper(currency) != 'USD'
 ),
@@ -262,7 +262,7 @@ currency_months as (
     select
         month_index,
         'USD' as currency,
-        cast(1 as decimal(20, 10)) as rate_to_reporting
+        cast(1 as decimal(38, 20)) as rate_to_reporting
     from reporting_months
 ),
 
@@ -313,22 +313,21 @@ unsafe_accounts as (
     where not (estimated_cents < 10000000000 and abs(estimated_cents - trunc(estimated_cents) - 0.5) > 0.0001)
 ),
 
--- The models' exact decimal steps: discounted and converted numerators cut to 12 decimals...
+-- The models' exact decimal steps: discounted numerators cut to 12 decimals...
 exact_groups as (
     select
         group_months.month_index,
         group_months.account_id,
         group_months.mrr_denominator,
-        cast(
-            greatest(
-                cast(
-                    group_months.gross_mrr_numerator * coalesce(subscription_discounts.percent_factor, 1)
-                    - coalesce(subscription_discounts.amount_off_per_period, 0) * group_months.factor_numerator
-                    as decimal(38, 12)
-                ),
-                0
-            ) * currency_months.rate_to_reporting as decimal(38, 12)
-        ) as mrr_numerator
+        greatest(
+            cast(
+                group_months.gross_mrr_numerator * coalesce(subscription_discounts.percent_factor, 1)
+                - coalesce(subscription_discounts.amount_off_per_period, 0) * group_months.factor_numerator
+                as decimal(38, 12)
+            ),
+            0
+        ) as local_numerator,
+        currency_months.rate_to_reporting
     from group_months
     inner join unsafe_accounts
         on group_months.account_id = unsafe_accounts.account_id
@@ -341,6 +340,24 @@ exact_groups as (
         and group_months.month_index = subscription_discounts.month_index
 ),
 
+-- ...converted at 12 decimals (the rate's first 10 decimals, then the rest, within 38 digits)...
+exact_converted_groups as (
+    select
+        month_index,
+        account_id,
+        mrr_denominator,
+        cast(
+            local_numerator * cast(rate_to_reporting as decimal(20, 10))
+            + cast(
+                cast(local_numerator as decimal(38, 6))
+                * (rate_to_reporting - cast(rate_to_reporting as decimal(20, 10)))
+                as decimal(38, 22)
+            )
+            as decimal(38, 12)
+        ) as mrr_numerator
+    from exact_groups
+),
+
 -- ...over the shared denominator 332640, added up, rounded half away from zero in integers: whole cents =
 -- (2u + d) // 2d with u the sum's unscaled value (12 decimals) and d = 332640 x 10^10.
 exact_accounts as (
@@ -351,7 +368,7 @@ exact_accounts as (
             (2 * cast(sum(mrr_numerator * (332640 // mrr_denominator)) * 1000000000000 as hugeint) + 3326400000000000)
             // 6652800000000000 as bigint
         ) as mrr_cents
-    from exact_groups
+    from exact_converted_groups
     group by
         month_index,
         account_id

@@ -121,6 +121,25 @@
     )
 {%- endmacro %}
 
+{#- Exchange rates keep 20 decimals: every digit a rate computed in floating point is written with
+    (1 / 149.3 is 0.006697923643670461), so none is lost to rounding. -#}
+{% macro type_exchange_rate() -%}
+    decimal(38, 20)
+{%- endmacro %}
+
+{#- amount (12 decimals) x an exchange rate, at 12 decimals. Multiplied whole, their 32 decimals
+    would leave DuckDB's 38 digits room for amounts under a million; so the amount is multiplied by
+    the rate's first 10 decimals, then (to 6 decimals, which is exact enough for a part under 10^-10)
+    by the rest. -#}
+{% macro times_rate(amount, rate) -%}
+    {%- set rate_to_ten_decimals = 'cast(' ~ rate ~ ' as decimal(20, 10))' -%}
+    cast(
+        cast({{ amount }} as decimal(38, 12)) * {{ rate_to_ten_decimals }}
+        + cast(cast({{ amount }} as decimal(38, 6)) * ({{ rate }} - {{ rate_to_ten_decimals }}) as decimal(38, 22))
+        as decimal(38, 12)
+    )
+{%- endmacro %}
+
 {#- Largest-remainder allocation: split a rounded total (whole cents) over parts whose exact
     shares are known, so the parts' cents add up to the total exactly. Each part gets the floor of
     its exact cents, and the cents still missing go one each to the largest remainders (equal

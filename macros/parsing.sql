@@ -59,10 +59,10 @@
 {%- endmacro %}
 
 {#- For ratios rather than amounts (exchange rates, percent off, goal targets), often computed in
-    floating point (a third): a value with more decimals than `scale` is rounded to it, half away
-    from zero, instead of not parsing. -#}
-{% macro parse_rounded_decimal(column, precision, scale) -%}
-    case when {{ is_plain_number(column) }} then {{ cast_or_null(column, 'decimal(' ~ precision ~ ', ' ~ scale ~ ')') }} end
+    floating point (a third): a value with more decimals than the decimal type has is rounded to it,
+    half away from zero, instead of not parsing. -#}
+{% macro parse_rounded_decimal(column, decimal_type) -%}
+    case when {{ is_plain_number(column) }} then {{ cast_or_null(column, decimal_type) }} end
 {%- endmacro %}
 
 {#- A cast that gives null where the value does not fit the type (DuckDB and Spark: try_cast).

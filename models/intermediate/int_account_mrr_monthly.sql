@@ -198,8 +198,8 @@ close_to_half_a_cent as (
         parts.month,
         parts.account_key,
         parts.mrr_denominator,
-        cast({{ group_numerator }} * fx_rates_to_add_exactly.rate_to_reporting as decimal(38, 12)) as mrr_numerator,
-        cast({{ group_numerator }} * fx_rates_to_add_exactly.rate_change as decimal(38, 12)) as fx_effect_numerator
+        {{ times_rate(group_numerator, 'fx_rates_to_add_exactly.rate_to_reporting') }} as mrr_numerator,
+        {{ times_rate(group_numerator, 'fx_rates_to_add_exactly.rate_change') }} as fx_effect_numerator
     from groups_close_to_half_a_cent as parts
     left join discounts_to_add_exactly as part_discounts
         on {{ part_discount_matches }}

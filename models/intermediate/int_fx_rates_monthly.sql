@@ -66,7 +66,7 @@ reporting_currency_months as (
     select
         month,
         {{ reporting_currency() }} as currency,
-        cast(1 as decimal(20, 10)) as rate_to_reporting
+        cast(1 as {{ type_exchange_rate() }}) as rate_to_reporting
     from reporting_months
 ),
 

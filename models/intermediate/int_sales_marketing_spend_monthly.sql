@@ -43,7 +43,7 @@ validated as (
 converted as (
     select
         validated.*,
-        validated.amount * fx_rates_monthly.rate_to_reporting as amount_reporting
+        {{ times_rate('validated.amount', 'fx_rates_monthly.rate_to_reporting') }} as amount_reporting
     from validated
     left join fx_rates_monthly
         on validated.month = fx_rates_monthly.month

@@ -21,8 +21,8 @@ typed as (
         upper(currency) as currency,
         -- dates
         {{ parse_date('rate_date') }} as rate_date,
-        -- amounts: more than 10 decimals (an inverse computed in floating point) are rounded, not rejected
-        {{ parse_rounded_decimal('rate_to_reporting', 20, 10) }} as rate_to_reporting,
+        -- amounts: more than 20 decimals are rounded, not rejected
+        {{ parse_rounded_decimal('rate_to_reporting', type_exchange_rate()) }} as rate_to_reporting,
         -- bookkeeping
         coalesce(rate_date, '') || '|' || coalesce(currency, '') as source_key,
         source_row_number,
@@ -30,7 +30,7 @@ typed as (
         {{ raw_row_text(raw_columns) }} as raw_row,
         {{ first_parse_failure({
             'rate_date': parse_date('rate_date'),
-            'rate_to_reporting': parse_rounded_decimal('rate_to_reporting', 20, 10),
+            'rate_to_reporting': parse_rounded_decimal('rate_to_reporting', type_exchange_rate()),
         }) }} as parse_failure
     from deduplicated
 ),

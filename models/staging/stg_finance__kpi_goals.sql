@@ -25,7 +25,7 @@ typed as (
         -- dates
         {{ parse_date('period_start') }} as period_start,
         -- amounts
-        {{ parse_rounded_decimal('target', 30, 12) }} as target,
+        {{ parse_rounded_decimal('target', 'decimal(30, 12)') }} as target,
         lower(direction) as direction,
         -- bookkeeping
         coalesce(period_type, '') || '|' || coalesce(period_start, '') || '|' || coalesce(metric, '') || '|'
@@ -35,7 +35,7 @@ typed as (
         {{ raw_row_text(raw_columns) }} as raw_row,
         {{ first_parse_failure({
             'period_start': parse_date('period_start'),
-            'target': parse_rounded_decimal('target', 30, 12),
+            'target': parse_rounded_decimal('target', 'decimal(30, 12)'),
         }) }} as parse_failure
     from deduplicated
 ),

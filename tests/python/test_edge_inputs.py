@@ -12,6 +12,8 @@ Found by running random hostile inputs against that re-implementation (rule 9, b
   billion per billing period).
 Found by reasoning about the facts' check constraints: a product new to an account whose MRR at last month's
 rate is under a cent can get one cent more of the account's fx than of its MRR (a cross-sell of -0.01).
+A rate written with all the decimals of a double (1.23456499999999), cut to 10 decimals, moved a cent: 1,000 EUR
+at it is 1,234.56499999999, not 1,234.565.
 And an export artifact: whole-number ids of a column with an empty value, written as floats ("1000.0", as pandas
 writes them), next to the same ids written as integers in the tables without one.
 """
@@ -40,6 +42,7 @@ def _write_inputs(folder: Path) -> Path:
          "created_at": "2023-01-01"},
         {"account_id": "A_HUGE", "account_name": "mistyped quantity", "created_at": "2023-01-01"},
         {"account_id": "A_FX_JUMP", "account_name": "a rate a thousand times higher", "created_at": "2023-01-01"},
+        {"account_id": "A_LONG_RATE", "account_name": "a rate with 14 decimals", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_customers", [
         {"customer_id": "c_thirteenths", "account_id": "A_THIRTEENTHS", "currency": "USD", "created_at": "2023-01-01"},
@@ -51,6 +54,7 @@ def _write_inputs(folder: Path) -> Path:
         {"customer_id": "18", "account_id": "1001.0", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "c_huge", "account_id": "A_HUGE", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "c_fx", "account_id": "A_FX_JUMP", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "c_eur", "account_id": "A_LONG_RATE", "currency": "EUR", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_plans", [
         {"plan_id": "p13", "product_id": "core", "billing_interval": "month", "interval_count": "13",
@@ -67,15 +71,19 @@ def _write_inputs(folder: Path) -> Path:
          "currency": "XTS"},
         {"plan_id": "x_extra", "product_id": "extra", "billing_interval": "month", "unit_amount": "0.013",
          "currency": "XTS"},
+        {"plan_id": "e1000", "product_id": "core", "billing_interval": "month", "unit_amount": "1000",
+         "currency": "EUR"},
     ])
     # XTS is worth 0.001 USD until March, then 1 USD.
     write_table(folder, "fx_rates", [
         {"rate_date": "2024-01-01", "currency": "XTS", "rate_to_reporting": "0.001"},
         {"rate_date": "2024-03-01", "currency": "XTS", "rate_to_reporting": "1"},
+        {"rate_date": "2024-01-01", "currency": "EUR", "rate_to_reporting": "1.2"},
+        {"rate_date": "2024-03-01", "currency": "EUR", "rate_to_reporting": "1.23456499999999"},
     ])
     subscriptions = [("s13", "c_thirteenths"), ("s26", "c_thirteenths"), ("s_crm", "c_shared"),
                      ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed"), ("55", "17.0"), ("56", "18"),
-                     ("s_huge", "c_huge"), ("s_fx", "c_fx")]
+                     ("s_huge", "c_huge"), ("s_fx", "c_fx"), ("s_eur", "c_eur")]
     write_table(folder, "billing_subscriptions", [
         {"subscription_id": subscription, "customer_id": customer, "created_at": "2024-01-01", "status": "active"}
         for subscription, customer in subscriptions])
@@ -95,6 +103,7 @@ def _write_inputs(folder: Path) -> Path:
         {"subscription_item_id": "i_fx_addon", "subscription_id": "s_fx", "plan_id": "x_addon", "quantity": "1"},
         {"subscription_item_id": "i_fx_extra", "subscription_id": "s_fx", "plan_id": "x_extra", "quantity": "1",
          "valid_from": "2024-03-01"},
+        {"subscription_item_id": "i_eur", "subscription_id": "s_eur", "plan_id": "e1000", "quantity": "1"},
     ])
     write_table(folder, "billing_discounts", [
         {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
@@ -187,3 +196,12 @@ def test_a_cross_sell_turned_negative_by_a_cent_of_fx_rounding_does_not_fail_the
     account = query(warehouse, "select movement_type, mrr_change from marts.fct_mrr_movements "
                                "where account_id = 'A_FX_JUMP' and month = ?", [MARCH])
     assert account == [("fx", Decimal("3.02"))]
+
+
+def test_a_rate_counts_with_every_decimal_it_is_written_with(warehouse):
+    # 1,000 EUR at 1.23456499999999 is 1,234.56499999999: 1,234.56, and the rate's move from 1.2 is 34.56 of
+    # fx (cut to 10 decimals, the rate would make them 1,234.57 and 34.57).
+    assert _march_mrr(warehouse, "A_LONG_RATE") == Decimal("1234.56")
+    movements = query(warehouse, "select movement_type, mrr_change from marts.fct_mrr_movements "
+                                 "where account_id = 'A_LONG_RATE' and month = ?", [MARCH])
+    assert movements == [("fx", Decimal("34.56"))]

@@ -227,9 +227,9 @@ changes_close_to_half_a_cent as (
         currency_changes.month,
         currency_changes.account_key,
         currency_changes.mrr_denominator,
-        cast(currency_changes.seat_change_local_numerator * currency_changes.rate as decimal(38, 12))
+        {{ times_rate('currency_changes.seat_change_local_numerator', 'currency_changes.rate') }}
             as seat_change_numerator,
-        cast(currency_changes.plan_change_local_numerator * currency_changes.rate as decimal(38, 12))
+        {{ times_rate('currency_changes.plan_change_local_numerator', 'currency_changes.rate') }}
             as plan_change_numerator
     from currency_changes
     inner join estimates_checked
