@@ -41,7 +41,7 @@ plans as (
     select
         plan_id,
         upper(currency) as currency,
-        cast(unit_amount as decimal(20, 6)) as unit_amount,
+        cast(unit_amount as decimal(26, 12)) as unit_amount,
         case lower(billing_interval)
             when 'month' then 12
             when 'year' then 1
@@ -59,8 +59,10 @@ item_lines as (
         plans.currency,
         plans.factor_numerator,
         plans.mrr_denominator,
-        plans.unit_amount * coalesce(cast(items.quantity as decimal(20, 6)), 1) * plans.factor_numerator
-            as mrr_numerator,
+        cast(
+            plans.unit_amount * coalesce(cast(items.quantity as decimal(26, 12)), 1) * plans.factor_numerator
+            as decimal(38, 12)
+        ) as mrr_numerator,
         greatest(cast(items.valid_from as date), subscriptions.billable_from) as line_from,
         least(cast(items.valid_to as date), subscriptions.billable_to) as line_to
     from raw.billing_subscription_items as items
@@ -81,7 +83,7 @@ contracts as (
             when 'semiannual' then 2
             when 'annual' then 1
         end as factor_numerator,
-        cast(amount_per_period as decimal(20, 6)) as amount_per_period,
+        cast(amount_per_period as decimal(26, 12)) as amount_per_period,
         cast(start_date as date) as line_from,
         cast(end_date as date) as line_to
     from raw.crm_contracts
@@ -169,7 +171,7 @@ discounts as (
     select
         subscription_id,
         cast(percent_off as decimal(9, 4)) as percent_off,
-        cast(amount_off as decimal(20, 6)) as amount_off,
+        cast(amount_off as decimal(26, 12)) as amount_off,
         cast(valid_from as date) as valid_from,
         cast(valid_to as date) as valid_to
     from raw.billing_discounts

@@ -42,19 +42,24 @@
     {{ full_match(column, '[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?') }}
 {%- endmacro %}
 
-{#- An amount with no more decimals than `scale`: a cast would round '0.0000015' to 0.000002 and
-    change MRR without a word, so such a value does not parse and its row is rejected. What lies
-    beyond 12 significant digits of the value is floating-point noise of the export, not a price
-    (599.8800000000001 is 599.88), so the check compares the text read as a double with its
-    rounded decimal within that margin; a decimal(38, 24) cast and exact compare was also ~6x
-    slower on 2.8M invoice lines. -#}
-{% macro parse_decimal(column, precision=20, scale=6) -%}
+{#- Amounts and quantities keep 12 decimals: a price can be a fraction of a cent, or derived in
+    floating point (a weekly price from a monthly one, 99 x 12 / 52, is written 22.846153846153847);
+    more are rounded half away from zero. What lies beyond 12 significant digits of a value with at
+    most 6 decimals is floating-point noise of the export, not a price (599.8800000000001 is 599.88,
+    10000.009999999998 is 10000.01): the text read as a double is compared with its 6-decimal reading
+    within that margin, which also spares most values the wider cast. -#}
+{% macro type_amount() -%}
+    decimal(26, 12)
+{%- endmacro %}
+
+{% macro parse_decimal(column) -%}
     {%- set as_double = cast_or_null(column, type_ratio() | trim) -%}
-    {%- set as_decimal = cast_or_null(column, 'decimal(' ~ precision ~ ', ' ~ scale ~ ')') -%}
+    {%- set to_six_decimals = cast_or_null(column, 'decimal(20, 6)') -%}
     case
-        when {{ is_plain_number(column) }}
-            and abs({{ as_double }} - {{ as_decimal }}) <= 1e-12 * greatest(abs({{ as_double }}), 1)
-            then {{ as_decimal }}
+        when not {{ is_plain_number(column) }} then null
+        when abs({{ as_double }} - {{ to_six_decimals }}) <= 1e-12 * greatest(abs({{ as_double }}), 1)
+            then cast({{ to_six_decimals }} as {{ type_amount() }})
+        else {{ cast_or_null(column, type_amount()) }}
     end
 {%- endmacro %}
 
@@ -83,7 +88,7 @@
 {#- Whole numbers only: "3.5" seats is a bad value, not 4 seats. -#}
 {% macro parse_integer(column) -%}
     case
-        when {{ parse_decimal(column, 20, 6) }} = floor({{ parse_decimal(column, 20, 6) }})
-            then cast({{ parse_decimal(column, 20, 6) }} as bigint)
+        when {{ parse_decimal(column) }} = floor({{ parse_decimal(column) }})
+            then cast({{ parse_decimal(column) }} as bigint)
     end
 {%- endmacro %}

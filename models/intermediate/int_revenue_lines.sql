@@ -43,7 +43,7 @@ contract_lines as (
         product_id,
         cast(null as {{ dbt.type_string() }}) as plan_id,
         currency,
-        cast(1 as decimal(20, 6)) as quantity,
+        cast(1 as {{ type_amount() }}) as quantity,
         factor_numerator,
         mrr_denominator,
         mrr_numerator,

@@ -173,9 +173,9 @@ def parse_date(text: str | None) -> date | None:
         raise BadValueError(f"date {text!r} does not parse") from error
 
 
-def parse_number(text: str | None, decimals: int | None = 6) -> Fraction | None:
-    """Decision: an amount with more decimals than the warehouse keeps (6) does not parse, rather than
-    being rounded, unless the rest is floating-point noise (within 1e-12 of its size: 599.8800000000001
+def parse_number(text: str | None, decimals: int | None = 12) -> Fraction | None:
+    """Decision: an amount keeps 12 decimals, rounded half away from zero beyond, and what lies past 12
+    significant digits of a 6-decimal value is floating-point noise (within 1e-12 of its size: 599.8800000000001
     is 599.88); decimals=None reads every decimal (ratios: rates, percent off, goal targets)."""
     if text is None:
         return None
@@ -184,10 +184,10 @@ def parse_number(text: str | None, decimals: int | None = 6) -> Fraction | None:
     number = Fraction(Decimal(text))
     if decimals is None:
         return number
-    rounded = round_half_away(number, decimals)
-    if abs(number - rounded) > Fraction(1, 10**12) * max(abs(number), 1):
-        raise BadValueError(f"number {text!r} has more than {decimals} decimals")
-    return rounded
+    six_decimals = round_half_away(number, 6)
+    if abs(number - six_decimals) <= Fraction(1, 10**12) * max(abs(number), 1):
+        return six_decimals
+    return round_half_away(number, decimals)
 
 
 def parse_whole(text: str | None) -> int | None:

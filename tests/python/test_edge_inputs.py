@@ -12,6 +12,8 @@ Found by running random hostile inputs against that re-implementation (rule 9, b
   billion per billing period).
 Found by reasoning about the facts' check constraints: a product new to an account whose MRR at last month's
 rate is under a cent can get one cent more of the account's fx than of its MRR (a cross-sell of -0.01).
+A weekly price derived from a monthly one in floating point (99 x 12 / 52 = 22.846153846153847) had more decimals
+than the 6 then kept and was rejected with its items.
 A rate written with all the decimals of a double (1.23456499999999), cut to 10 decimals, moved a cent: 1,000 EUR
 at it is 1,234.56499999999, not 1,234.565.
 And an export artifact: whole-number ids of a column with an empty value, written as floats ("1000.0", as pandas
@@ -43,6 +45,7 @@ def _write_inputs(folder: Path) -> Path:
         {"account_id": "A_HUGE", "account_name": "mistyped quantity", "created_at": "2023-01-01"},
         {"account_id": "A_FX_JUMP", "account_name": "a rate a thousand times higher", "created_at": "2023-01-01"},
         {"account_id": "A_LONG_RATE", "account_name": "a rate with 14 decimals", "created_at": "2023-01-01"},
+        {"account_id": "A_WEEKLY", "account_name": "a weekly price with 15 decimals", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_customers", [
         {"customer_id": "c_thirteenths", "account_id": "A_THIRTEENTHS", "currency": "USD", "created_at": "2023-01-01"},
@@ -55,6 +58,7 @@ def _write_inputs(folder: Path) -> Path:
         {"customer_id": "c_huge", "account_id": "A_HUGE", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "c_fx", "account_id": "A_FX_JUMP", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "c_eur", "account_id": "A_LONG_RATE", "currency": "EUR", "created_at": "2023-01-01"},
+        {"customer_id": "c_weekly", "account_id": "A_WEEKLY", "currency": "USD", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_plans", [
         {"plan_id": "p13", "product_id": "core", "billing_interval": "month", "interval_count": "13",
@@ -73,6 +77,8 @@ def _write_inputs(folder: Path) -> Path:
          "currency": "XTS"},
         {"plan_id": "e1000", "product_id": "core", "billing_interval": "month", "unit_amount": "1000",
          "currency": "EUR"},
+        {"plan_id": "w99", "product_id": "core", "billing_interval": "week", "unit_amount": "22.846153846153847",
+         "currency": "USD"},
     ])
     # XTS is worth 0.001 USD until March, then 1 USD.
     write_table(folder, "fx_rates", [
@@ -83,7 +89,8 @@ def _write_inputs(folder: Path) -> Path:
     ])
     subscriptions = [("s13", "c_thirteenths"), ("s26", "c_thirteenths"), ("s_crm", "c_shared"),
                      ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed"), ("55", "17.0"), ("56", "18"),
-                     ("s_huge", "c_huge"), ("s_fx", "c_fx"), ("s_eur", "c_eur")]
+                     ("s_huge", "c_huge"), ("s_fx", "c_fx"), ("s_eur", "c_eur"),
+                     ("s_weekly", "c_weekly")]
     write_table(folder, "billing_subscriptions", [
         {"subscription_id": subscription, "customer_id": customer, "created_at": "2024-01-01", "status": "active"}
         for subscription, customer in subscriptions])
@@ -104,6 +111,7 @@ def _write_inputs(folder: Path) -> Path:
         {"subscription_item_id": "i_fx_extra", "subscription_id": "s_fx", "plan_id": "x_extra", "quantity": "1",
          "valid_from": "2024-03-01"},
         {"subscription_item_id": "i_eur", "subscription_id": "s_eur", "plan_id": "e1000", "quantity": "1"},
+        {"subscription_item_id": "i_weekly", "subscription_id": "s_weekly", "plan_id": "w99", "quantity": "1"},
     ])
     write_table(folder, "billing_discounts", [
         {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
@@ -205,3 +213,8 @@ def test_a_rate_counts_with_every_decimal_it_is_written_with(warehouse):
     movements = query(warehouse, "select movement_type, mrr_change from marts.fct_mrr_movements "
                                  "where account_id = 'A_LONG_RATE' and month = ?", [MARCH])
     assert movements == [("fx", Decimal("34.56"))]
+
+
+def test_a_price_with_more_than_six_decimals_counts(warehouse):
+    # 22.846153846153847 a week keeps 12 decimals: 22.846153846154 x 52 / 12 = 99.0000000000007, so 99.00.
+    assert _march_mrr(warehouse, "A_WEEKLY") == Decimal("99.00")
