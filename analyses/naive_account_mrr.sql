@@ -161,7 +161,7 @@ group_months as (
 discounts as (
     select
         subscription_id,
-        cast(percent_off as decimal(9, 4)) as percent_off,
+        cast(percent_off as decimal(15, 12)) as percent_off,
         cast(amount_off as decimal(26, 12)) as amount_off,
         cast(valid_from as date) as valid_from,
         cast(valid_to as date) as valid_to
@@ -187,8 +187,8 @@ subscription_discounts as (
         subscription_id,
         -- DuckDB's lambda syntax is newer than sqlfluff's parser.
         list_reduce(  -- noqa: PRS
-            list(cast(1 - coalesce(percent_off, 0) * 0.01 as decimal(38, 12))),
-            lambda a, b: cast(a * b as decimal(38, 12))
+            list(cast(1 - coalesce(percent_off, 0) * 0.01 as decimal(38, 14))),
+            lambda a, b: cast(a * b as decimal(38, 14))
         ) as percent_factor,
         sum(amount_off) as amount_off_per_period
     from discount_months

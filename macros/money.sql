@@ -87,9 +87,11 @@
     cast(round({{ amount }}, 2) as decimal(18, 2))
 {%- endmacro %}
 
-{#- Product of several active percent-off factors, kept decimal. A factor 1 - p/100 has at most 6
-    decimals (percent_off has 4); the product keeps 24, so four factors multiply exactly: cut to 12,
-    64321.66 x 0.0254 x 0.7844 x 0.2142 x 0.7403 (exactly 203.21499999...) came out 203.22. -#}
+{#- Product of several active percent-off factors, kept decimal at 24 decimals: four factors of a
+    percent_off with 4 decimals (6 each) multiply exactly; cut to 12, 64321.66 x 0.0254 x 0.7844 x
+    0.2142 x 0.7403 (exactly 203.21499999...) came out 203.22. A factor has up to 14 decimals
+    (percent_off keeps 12), and is multiplied in two parts, its first 8 decimals and the rest, so that
+    the product stays within DuckDB's 38 digits. -#}
 {% macro product_of_factors(factor) -%}
     {{ return(adapter.dispatch('product_of_factors', 'mrr_warehouse')(factor)) }}
 {%- endmacro %}
@@ -105,6 +107,7 @@
     list_reduce(
         list(cast({{ factor }} as decimal(38, 24))),
         lambda a, b: cast(a * cast(b as decimal(18, 8)) as decimal(38, 24))
+            + cast(a * cast(b - cast(b as decimal(18, 8)) as decimal(38, 14)) as decimal(38, 24))
     )
 {%- endmacro %}
 

@@ -24,7 +24,7 @@ typed as (
         {{ clean_id('discount_id') }} as discount_id,
         {{ clean_id('subscription_id') }} as subscription_id,
         -- amounts
-        {{ parse_rounded_decimal('percent_off', 'decimal(9, 4)') }} as percent_off,
+        {{ parse_rounded_decimal('percent_off', 'decimal(15, 12)') }} as percent_off,
         {{ parse_decimal('amount_off') }} as amount_off,
         -- window
         {{ parse_date('valid_from') }} as valid_from,
@@ -34,7 +34,7 @@ typed as (
         raw_row_count,
         {{ raw_row_text(raw_columns) }} as raw_row,
         {{ first_parse_failure({
-            'percent_off': parse_rounded_decimal('percent_off', 'decimal(9, 4)'),
+            'percent_off': parse_rounded_decimal('percent_off', 'decimal(15, 12)'),
             'amount_off': parse_decimal('amount_off'),
             'valid_from': parse_date('valid_from'),
             'valid_to': parse_date('valid_to'),

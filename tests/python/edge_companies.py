@@ -342,8 +342,8 @@ def dates_and_large_amounts() -> Tables:
     one_item("C_micro_seats", "micro", "10000000", created="2024-01-01")        # 10.00
     one_item("C_micro_round0", "micro5", created="2024-01-01")                  # 0.00: never active
     one_item("C_ic_2dot0", "ic_2dot0", created="2024-01-01")                    # 50.00
-    subscription_id = one_item("C_pct_round", "m100", created="2024-01-01")     # 100.00001% is 100%: churn in Feb
-    company.discounts(discount("d_C_pct_round", subscription_id, percent="100.00001", valid_from="2024-02-01"))
+    subscription_id = one_item("C_pct_round", "m100", created="2024-01-01")     # 100.0000000000001% is 100%: churn
+    company.discounts(discount("d_C_pct_round", subscription_id, percent="100.0000000000001", valid_from="2024-02-01"))
     one_item("C_early", "m100", created="2023-11-30", ended="2023-12-01")       # November 2023 only
     subscription_id = company.subscribed("C_no_snapshot", created="2024-01-01")  # never active
     company.items(item("i_C_no_snapshot", subscription_id, "m100", "1", "2024-01-05", "2024-01-20"))

@@ -438,9 +438,9 @@ class RawData:
 
     def discount(self, row: Row) -> dict:
         require(row, "subscription_id")
-        # Decision: percent_off is a ratio kept at 4 decimals, rounded (a third written as a float counts).
+        # Decision: percent_off is a ratio kept at 12 decimals, rounded (a third written as a float counts).
         percent, amount = parse_number(row["percent_off"], decimals=None), parse_number(row["amount_off"])
-        percent = None if percent is None else round_half_away(percent, 4)
+        percent = None if percent is None else round_half_away(percent, 12)
         if percent is not None and not 0 <= percent <= 100:
             raise BadValueError("percent_off outside 0-100")
         _not_negative(amount, "amount_off")

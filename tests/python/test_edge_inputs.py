@@ -14,6 +14,7 @@ Found by reasoning about the facts' check constraints: a product new to an accou
 rate is under a cent can get one cent more of the account's fx than of its MRR (a cross-sell of -0.01).
 A weekly price derived from a monthly one in floating point (99 x 12 / 52 = 22.846153846153847) had more decimals
 than the 6 then kept and was rejected with its items.
+A percent off with 8 decimals (12.34550001), cut to 4, moved a cent: 1,000 less it is 876.5449999, not 876.545.
 A rate written with all the decimals of a double (1.23456499999999), cut to 10 decimals, moved a cent: 1,000 EUR
 at it is 1,234.56499999999, not 1,234.565.
 And an export artifact: whole-number ids of a column with an empty value, written as floats ("1000.0", as pandas
@@ -46,6 +47,7 @@ def _write_inputs(folder: Path) -> Path:
         {"account_id": "A_FX_JUMP", "account_name": "a rate a thousand times higher", "created_at": "2023-01-01"},
         {"account_id": "A_LONG_RATE", "account_name": "a rate with 14 decimals", "created_at": "2023-01-01"},
         {"account_id": "A_WEEKLY", "account_name": "a weekly price with 15 decimals", "created_at": "2023-01-01"},
+        {"account_id": "A_PERCENT", "account_name": "a percent off with 8 decimals", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_customers", [
         {"customer_id": "c_thirteenths", "account_id": "A_THIRTEENTHS", "currency": "USD", "created_at": "2023-01-01"},
@@ -59,6 +61,7 @@ def _write_inputs(folder: Path) -> Path:
         {"customer_id": "c_fx", "account_id": "A_FX_JUMP", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "c_eur", "account_id": "A_LONG_RATE", "currency": "EUR", "created_at": "2023-01-01"},
         {"customer_id": "c_weekly", "account_id": "A_WEEKLY", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "c_percent", "account_id": "A_PERCENT", "currency": "USD", "created_at": "2023-01-01"},
     ])
     write_table(folder, "billing_plans", [
         {"plan_id": "p13", "product_id": "core", "billing_interval": "month", "interval_count": "13",
@@ -79,6 +82,8 @@ def _write_inputs(folder: Path) -> Path:
          "currency": "EUR"},
         {"plan_id": "w99", "product_id": "core", "billing_interval": "week", "unit_amount": "22.846153846153847",
          "currency": "USD"},
+        {"plan_id": "p1000", "product_id": "core", "billing_interval": "month", "unit_amount": "1000",
+         "currency": "USD"},
     ])
     # XTS is worth 0.001 USD until March, then 1 USD.
     write_table(folder, "fx_rates", [
@@ -90,7 +95,7 @@ def _write_inputs(folder: Path) -> Path:
     subscriptions = [("s13", "c_thirteenths"), ("s26", "c_thirteenths"), ("s_crm", "c_shared"),
                      ("s_self", "A_SHARED_ID"), ("s_mixed", "c_mixed"), ("55", "17.0"), ("56", "18"),
                      ("s_huge", "c_huge"), ("s_fx", "c_fx"), ("s_eur", "c_eur"),
-                     ("s_weekly", "c_weekly")]
+                     ("s_weekly", "c_weekly"), ("s_percent", "c_percent")]
     write_table(folder, "billing_subscriptions", [
         {"subscription_id": subscription, "customer_id": customer, "created_at": "2024-01-01", "status": "active"}
         for subscription, customer in subscriptions])
@@ -112,10 +117,12 @@ def _write_inputs(folder: Path) -> Path:
          "valid_from": "2024-03-01"},
         {"subscription_item_id": "i_eur", "subscription_id": "s_eur", "plan_id": "e1000", "quantity": "1"},
         {"subscription_item_id": "i_weekly", "subscription_id": "s_weekly", "plan_id": "w99", "quantity": "1"},
+        {"subscription_item_id": "i_percent", "subscription_id": "s_percent", "plan_id": "p1000", "quantity": "1"},
     ])
     write_table(folder, "billing_discounts", [
         {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
         {"discount_id": "d_huge", "subscription_id": "s_huge", "amount_off": "99999999999999"},
+        {"discount_id": "d_percent", "subscription_id": "s_percent", "percent_off": "12.34550001"},
     ])
     write_table(folder, "sales_marketing_spend", [
         {"month": "2024-01-01", "category": "ads", "amount": "100", "currency": "USD"},
@@ -218,3 +225,8 @@ def test_a_rate_counts_with_every_decimal_it_is_written_with(warehouse):
 def test_a_price_with_more_than_six_decimals_counts(warehouse):
     # 22.846153846153847 a week keeps 12 decimals: 22.846153846154 x 52 / 12 = 99.0000000000007, so 99.00.
     assert _march_mrr(warehouse, "A_WEEKLY") == Decimal("99.00")
+
+
+def test_a_percent_off_counts_with_its_decimals(warehouse):
+    # 1,000 less 12.34550001% is 876.5449999: 876.54 (at 4 decimals, 12.3455%, it would be 876.545: 876.55).
+    assert _march_mrr(warehouse, "A_PERCENT") == Decimal("876.54")
