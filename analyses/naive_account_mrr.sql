@@ -54,10 +54,18 @@ item_lines as (
         plans.currency,
         plans.factor_numerator,
         plans.mrr_denominator,
-        cast(
-            plans.unit_amount * coalesce(cast(items.quantity as decimal(26, 12)), 1) * plans.factor_numerator
-            as decimal(38, 12)
-        ) as mrr_numerator,
+        -- At 12 decimals; a whole quantity under 1,000 multiplies as an integer (no 24-decimal product to cut).
+        case
+            when items.quantity is null then plans.unit_amount * plans.factor_numerator
+            when cast(items.quantity as double) = floor(cast(items.quantity as double))
+                and cast(items.quantity as double) < 1000
+                then plans.unit_amount * cast(cast(items.quantity as double) as bigint) * plans.factor_numerator
+            else
+                cast(
+                    plans.unit_amount * cast(items.quantity as decimal(26, 12)) * plans.factor_numerator
+                    as decimal(38, 12)
+                )
+        end as mrr_numerator,
         greatest(cast(items.valid_from as date), subscriptions.billable_from) as line_from,
         least(cast(items.valid_to as date), subscriptions.billable_to) as line_to
     from raw.billing_subscription_items as items
@@ -202,7 +210,7 @@ rates as (
     select
         upper(currency) as currency,
         cast(rate_date as date) as rate_date,
-        cast(rate_to_reporting as decimal(38, 20)) as rate_to_reporting
+        cast(rate_to_reporting as decimal(38, 15)) as rate_to_reporting
     from raw.fx_rates
     where upper(currency) != 'USD'
 ),
@@ -226,7 +234,7 @@ currency_months as (
     select
         month,
         'USD' as currency,
-        cast(1 as decimal(38, 20)) as rate_to_reporting
+        cast(1 as decimal(38, 15)) as rate_to_reporting
     from month_spine
 ),
 

@@ -91,10 +91,9 @@ priced as (
 final as (
     select
         *,
-        -- Only accepted lines are priced: a rejected amount may be too large to multiply. Kept at 12
-        -- decimals, like every numerator: a price and a quantity of 12 decimals each make 24.
+        -- Only accepted lines are priced: a rejected amount may be too large to multiply.
         case
-            when rejection_reason is null then cast(unit_amount * quantity * factor_numerator as decimal(38, 12))
+            when rejection_reason is null then {{ item_mrr_numerator('unit_amount', 'quantity', 'factor_numerator') }}
         end as mrr_numerator
     from priced
 )

@@ -342,8 +342,8 @@ class RawData:
     @staticmethod
     def fx_rate(row: Row) -> dict:
         require(row, "rate_date", "currency", "rate_to_reporting")
-        # Decision: a rate keeps 20 decimals, rounded half away from zero (more are rounded, not rejected).
-        rate = round_half_away(parse_number(row["rate_to_reporting"], decimals=None), 20)
+        # Decision: a rate keeps 15 decimals, rounded half away from zero (more are rounded, not rejected).
+        rate = round_half_away(parse_number(row["rate_to_reporting"], decimals=None), 15)
         if rate <= 0:
             raise BadValueError("rate is not positive")
         return {"rate_date": parse_date(row["rate_date"]), "currency": upper(row["currency"]), "rate": rate}
