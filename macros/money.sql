@@ -146,10 +146,10 @@
     decimal(38, 15)
 {%- endmacro %}
 
-{#- amount (12 decimals) x an exchange rate, at 12 decimals. Multiplied whole, their 32 decimals
-    would leave DuckDB's 38 digits room for amounts under a million; so the amount is multiplied by
-    the rate's first 10 decimals, then (to 6 decimals, which is exact enough for a part under 10^-10)
-    by the rest. -#}
+{#- amount (12 decimals) x an exchange rate, at 12 decimals. Multiplied whole, their 27 decimals
+    would leave DuckDB's 38 digits room for products under 10^11 (a billion a month at a rate in the
+    hundreds overflows); so the amount is multiplied by the rate's first 10 decimals, then (to 6
+    decimals, which is exact enough for a part under 10^-10) by the rest. -#}
 {% macro times_rate(amount, rate) -%}
     {%- set rate_to_ten_decimals = 'cast(' ~ rate ~ ' as decimal(20, 10))' -%}
     cast(

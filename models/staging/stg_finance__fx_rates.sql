@@ -21,7 +21,7 @@ typed as (
         upper(currency) as currency,
         -- dates
         {{ parse_date('rate_date') }} as rate_date,
-        -- amounts: more than 20 decimals are rounded, not rejected
+        -- amounts: more than 15 decimals are rounded, not rejected
         {{ parse_rounded_decimal('rate_to_reporting', type_exchange_rate()) }} as rate_to_reporting,
         -- bookkeeping
         coalesce(rate_date, '') || '|' || coalesce(currency, '') as source_key,
