@@ -21,10 +21,116 @@
     list_reduce(list(distinct cast({{ denominator }} as bigint)), lambda a, b: lcm(a, b))
 {%- endmacro %}
 
-{#- Two CTEs: `<parts>_denominators`, then `name`, one row per (month, account_key) of `parts` with each
-    of `amounts` rounded to the cent: the sum of the parts' `<amount>_numerator / mrr_denominator`,
-    brought to a common denominator and divided once. -#}
+{#- CTEs ending in `name`: one row per (month, account_key) of `parts` with each of `amounts` rounded
+    to the cent: the sum of the parts' `<amount>_local_numerator x <amount>_rate / mrr_denominator`,
+    brought to a common denominator and divided once, exactly. -#}
 {% macro exact_sums_rounded_to_cents(parts, amounts, name) -%}
+    {{ return(adapter.dispatch('exact_sums_rounded_to_cents', 'mrr_warehouse')(parts, amounts, name)) }}
+{%- endmacro %}
+
+{#- Numerators with 12 decimals times rates with 15 need 27 decimals, more than 38-digit decimals
+    hold for large amounts; cut to 12, three parts each rounded down can sum to 108.27499... where the
+    exact sum is 108.275. Here each part is (12 decimals) an integer of 10^-12 units and its rate an
+    integer of 10^-15, split in three 6-digit limbs; the limbs' products fit 128-bit integers, are
+    summed limb by limb, and the carries are taken only at the end, before the one division. -#}
+{% macro duckdb__exact_sums_rounded_to_cents(parts, amounts, name) -%}
+{{ parts }}_denominators as (
+    select
+        month,
+        account_key,
+        {{ common_denominator('mrr_denominator') }} as common_denominator
+    from {{ parts }}
+    group by
+        month,
+        account_key
+),
+
+{{ name }}_limb_sums as (
+    select
+        {{ parts }}.month,
+        {{ parts }}.account_key,
+        {{ parts }}_denominators.common_denominator,
+        {%- for amount in amounts %}
+        {%- set units = integer_units(parts ~ '.' ~ amount ~ '_local_numerator', 12)
+            ~ ' * (' ~ parts ~ '_denominators.common_denominator // ' ~ parts ~ '.mrr_denominator)' %}
+        {%- set rate_units = integer_units(
+            'cast(' ~ parts ~ '.' ~ amount ~ '_rate as ' ~ type_exchange_rate() ~ ')', 15
+        ) %}
+        sum({{ units }} * ({{ rate_units }} // 1000000000000)) as {{ amount }}_limb_2,
+        sum({{ units }} * ({{ rate_units }} // 1000000 % 1000000)) as {{ amount }}_limb_1,
+        sum({{ units }} * ({{ rate_units }} % 1000000)) as {{ amount }}_limb_0{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ parts }}
+    inner join {{ parts }}_denominators
+        on {{ parts }}.account_key = {{ parts }}_denominators.account_key
+        and {{ parts }}.month = {{ parts }}_denominators.month
+    group by
+        {{ parts }}.month,
+        {{ parts }}.account_key,
+        {{ parts }}_denominators.common_denominator
+),
+
+{#- The carries, so that sum x 10^27 = high x 10^12 + low, with 0 <= low < 10^12. -#}
+{{ name }}_carried_once as (
+    select
+        month,
+        account_key,
+        common_denominator,
+        {%- for amount in amounts %}
+        {{ amount }}_limb_2,
+        {{ amount }}_limb_1 + {{ floor_divide(amount ~ '_limb_0', 1000000) }} as {{ amount }}_limb_1,
+        {{ floor_modulo(amount ~ '_limb_0', 1000000) }} as {{ amount }}_digits_0{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ name }}_limb_sums
+),
+
+{{ name }}_carried as (
+    select
+        month,
+        account_key,
+        cast(common_denominator as hugeint) * 10000000000000 as cent_divisor,
+        {%- for amount in amounts %}
+        {{ amount }}_limb_2 + {{ floor_divide(amount ~ '_limb_1', 1000000) }} as {{ amount }}_high,
+        {{ floor_modulo(amount ~ '_limb_1', 1000000) }} * 1000000 + {{ amount }}_digits_0
+            as {{ amount }}_low{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ name }}_carried_once
+),
+
+{#- In cents, sum x 100 / common_denominator = (high + low / 10^12) / cent_divisor: its floor, and
+    what remains of it over cent_divisor x 10^12, which decides the rounding. -#}
+{{ name }}_divided as (
+    select
+        month,
+        account_key,
+        cent_divisor * 1000000000000 as remainder_divisor,
+        {%- for amount in amounts %}
+        {{ amount }}_high >= 0 as {{ amount }}_is_positive,
+        {{ floor_divide(amount ~ '_high', 'cent_divisor') }} as {{ amount }}_whole_cents,
+        {{ floor_modulo(amount ~ '_high', 'cent_divisor') }} * 1000000000000 + {{ amount }}_low
+            as {{ amount }}_remainder{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ name }}_carried
+),
+
+{#- Half away from zero: a half cent rounds up when the sum is positive, down when it is negative. -#}
+{{ name }} as (
+    select
+        month,
+        account_key,
+        {%- for amount in amounts %}
+        {{ cents_to_money(
+            amount ~ '_whole_cents + case when 2 * ' ~ amount ~ '_remainder > remainder_divisor or (2 * '
+            ~ amount ~ '_remainder = remainder_divisor and ' ~ amount ~ '_is_positive) then 1 else 0 end'
+        ) }} as {{ amount }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ name }}_divided
+)
+{%- endmacro %}
+
+{#- Other engines: decimal arithmetic, exact where their decimals hold the products (Postgres's
+    numeric always does). -#}
+{% macro default__exact_sums_rounded_to_cents(parts, amounts, name) -%}
 {{ parts }}_denominators as (
     select
         month,
@@ -41,11 +147,11 @@
         {{ parts }}.month,
         {{ parts }}.account_key,
         {%- for amount in amounts %}
-        {{ round_to_cents(divide_exact(
-            'sum(' ~ parts ~ '.' ~ amount ~ '_numerator * cast(' ~ parts ~ '_denominators.common_denominator / '
-                ~ parts ~ '.mrr_denominator as bigint))',
-            parts ~ '_denominators.common_denominator'
-        )) }} as {{ amount }}{{ "," if not loop.last }}
+        {{ round_to_cents(
+            'sum(' ~ parts ~ '.' ~ amount ~ '_local_numerator * ' ~ parts ~ '.' ~ amount ~ '_rate * cast('
+                ~ parts ~ '_denominators.common_denominator / ' ~ parts ~ '.mrr_denominator as bigint)) / '
+                ~ parts ~ '_denominators.common_denominator'
+        ) }} as {{ amount }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ parts }}
     inner join {{ parts }}_denominators
@@ -58,28 +164,24 @@
 )
 {%- endmacro %}
 
-{% macro divide_exact(numerator, denominator) -%}
-    {{ return(adapter.dispatch('divide_exact', 'mrr_warehouse')(numerator, denominator)) }}
-{%- endmacro %}
-
-{% macro default__divide_exact(numerator, denominator) -%}
-    cast(cast({{ numerator }} as decimal(38, 18)) / {{ denominator }} as decimal(38, 18))
-{%- endmacro %}
-
-{#- Integer division of the numerator's unscaled value (12 decimals, split at the decimal point so
-    large amounts cannot overflow) scaled to 18 decimals: exact for every terminating result. -#}
-{% macro duckdb__divide_exact(numerator, denominator) -%}
-    {%- set value = 'cast(' ~ numerator ~ ' as decimal(38, 12))' -%}
+{#- A decimal with at most `scale` decimals as a whole number of 10^-scale units (a hugeint), split
+    at the decimal point so that large values cannot overflow the scaling. -#}
+{% macro integer_units(value, scale) -%}
+    {%- set unit = '1' ~ '0' * scale -%}
     (
-        cast(
-            (
-                cast(floor({{ value }}) as hugeint) * 1000000000000
-                + cast(({{ value }} - floor({{ value }})) * 1000000000000 as hugeint)
-            ) * 1000000
-            // cast({{ denominator }} as hugeint)
-            as decimal(38, 0)
-        ) * cast(0.000000000000000001 as decimal(38, 18))
+        cast(floor({{ value }}) as hugeint) * {{ unit }}
+        + cast(({{ value }} - floor({{ value }})) * {{ unit }} as hugeint)
     )
+{%- endmacro %}
+
+{#- Integer division rounding down, and its remainder (0 <= r < divisor), for a positive divisor:
+    DuckDB's // and % round toward zero. -#}
+{% macro floor_divide(dividend, divisor) -%}
+    (({{ dividend }}) // ({{ divisor }}) - case when ({{ dividend }}) % ({{ divisor }}) < 0 then 1 else 0 end)
+{%- endmacro %}
+
+{% macro floor_modulo(dividend, divisor) -%}
+    ((({{ dividend }}) % ({{ divisor }}) + ({{ divisor }})) % ({{ divisor }}))
 {%- endmacro %}
 
 {#- Half away from zero, as finance expects (DuckDB, Postgres numeric and Spark decimal agree). -#}
@@ -146,10 +248,11 @@
     decimal(38, 15)
 {%- endmacro %}
 
-{#- amount (12 decimals) x an exchange rate, at 12 decimals. Multiplied whole, their 27 decimals
-    would leave DuckDB's 38 digits room for products under 10^11 (a billion a month at a rate in the
-    hundreds overflows); so the amount is multiplied by the rate's first 10 decimals, then (to 6
-    decimals, which is exact enough for a part under 10^-10) by the rest. -#}
+{#- amount (12 decimals) x an exchange rate, at 12 decimals, for amounts converted one by one
+    (marketing spend); MRR is converted exactly, in its sums (exact_sums_rounded_to_cents). Multiplied
+    whole, their 27 decimals would leave DuckDB's 38 digits room for products under 10^11 (a billion a
+    month at a rate in the hundreds overflows); so the amount is multiplied by the rate's first 10
+    decimals, then (to 6 decimals, which is exact enough for a part under 10^-10) by the rest. -#}
 {% macro times_rate(amount, rate) -%}
     {%- set rate_to_ten_decimals = 'cast(' ~ rate ~ ' as decimal(20, 10))' -%}
     cast(

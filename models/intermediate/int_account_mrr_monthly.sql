@@ -198,8 +198,10 @@ close_to_half_a_cent as (
         parts.month,
         parts.account_key,
         parts.mrr_denominator,
-        {{ times_rate(group_numerator, 'fx_rates_to_add_exactly.rate_to_reporting') }} as mrr_numerator,
-        {{ times_rate(group_numerator, 'fx_rates_to_add_exactly.rate_change') }} as fx_effect_numerator
+        {{ group_numerator }} as mrr_local_numerator,
+        fx_rates_to_add_exactly.rate_to_reporting as mrr_rate,
+        {{ group_numerator }} as fx_effect_local_numerator,
+        fx_rates_to_add_exactly.rate_change as fx_effect_rate
     from groups_close_to_half_a_cent as parts
     left join discounts_to_add_exactly as part_discounts
         on {{ part_discount_matches }}

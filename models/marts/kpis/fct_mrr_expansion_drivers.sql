@@ -227,10 +227,10 @@ changes_close_to_half_a_cent as (
         currency_changes.month,
         currency_changes.account_key,
         currency_changes.mrr_denominator,
-        {{ times_rate('currency_changes.seat_change_local_numerator', 'currency_changes.rate') }}
-            as seat_change_numerator,
-        {{ times_rate('currency_changes.plan_change_local_numerator', 'currency_changes.rate') }}
-            as plan_change_numerator
+        currency_changes.seat_change_local_numerator,
+        currency_changes.rate as seat_change_rate,
+        currency_changes.plan_change_local_numerator,
+        currency_changes.rate as plan_change_rate
     from currency_changes
     inner join estimates_checked
         on currency_changes.account_key = estimates_checked.account_key
