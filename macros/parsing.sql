@@ -43,29 +43,21 @@
 {%- endmacro %}
 
 {#- Amounts and quantities keep 12 decimals: a price can be a fraction of a cent, or derived in
-    floating point (a weekly price from a monthly one, 99 x 12 / 52, is written 22.846153846153847);
-    more are rounded half away from zero. What lies beyond 12 significant digits of a value with at
-    most 6 decimals is floating-point noise of the export, not a price (599.8800000000001 is 599.88,
-    10000.009999999998 is 10000.01): the text read as a double is compared with its 6-decimal reading
-    within that margin, which also spares most values the wider cast. -#}
+    floating point (a weekly price from a monthly one, 99 x 12 / 52, is written 22.846153846153847).
+    More are rounded half away from zero, which also drops the noise of a floating-point export past
+    the 12th decimal (599.8800000000001 is 599.88); a value within 12 decimals counts as written, as
+    an independent reading of the same file would take it (10000.009999999998 is not 10000.01). -#}
 {% macro type_amount() -%}
     decimal(26, 12)
 {%- endmacro %}
 
 {% macro parse_decimal(column) -%}
-    {%- set as_double = cast_or_null(column, type_ratio() | trim) -%}
-    {%- set to_six_decimals = cast_or_null(column, 'decimal(20, 6)') -%}
-    case
-        when not {{ is_plain_number(column) }} then null
-        when abs({{ as_double }} - {{ to_six_decimals }}) <= 1e-12 * greatest(abs({{ as_double }}), 1)
-            then cast({{ to_six_decimals }} as {{ type_amount() }})
-        else {{ cast_or_null(column, type_amount()) }}
-    end
+    {{ parse_rounded_decimal(column, type_amount()) }}
 {%- endmacro %}
 
-{#- For ratios rather than amounts (exchange rates, percent off, goal targets), often computed in
-    floating point (a third): a value with more decimals than the decimal type has is rounded to it,
-    half away from zero, instead of not parsing. -#}
+{#- A value with more decimals than the decimal type has is rounded to it, half away from zero,
+    instead of not parsing: amounts (above), and ratios often computed in floating point (a third),
+    exchange rates, percent off and goal targets. -#}
 {% macro parse_rounded_decimal(column, decimal_type) -%}
     case when {{ is_plain_number(column) }} then {{ cast_or_null(column, decimal_type) }} end
 {%- endmacro %}

@@ -174,9 +174,8 @@ def parse_date(text: str | None) -> date | None:
 
 
 def parse_number(text: str | None, decimals: int | None = 12) -> Fraction | None:
-    """Decision: an amount keeps 12 decimals, rounded half away from zero beyond, and what lies past 12
-    significant digits of a 6-decimal value is floating-point noise (within 1e-12 of its size: 599.8800000000001
-    is 599.88); decimals=None reads every decimal (ratios: rates, percent off, goal targets)."""
+    """Decision: an amount keeps 12 decimals, rounded half away from zero beyond (599.8800000000001 is
+    599.88); decimals=None reads every decimal (ratios: rates, percent off, goal targets)."""
     if text is None:
         return None
     if not _NUMBER.match(text):
@@ -184,9 +183,6 @@ def parse_number(text: str | None, decimals: int | None = 12) -> Fraction | None
     number = Fraction(Decimal(text))
     if decimals is None:
         return number
-    six_decimals = round_half_away(number, 6)
-    if abs(number - six_decimals) <= Fraction(1, 10**12) * max(abs(number), 1):
-        return six_decimals
     return round_half_away(number, decimals)
 
 
