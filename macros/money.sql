@@ -25,15 +25,6 @@
     to the cent: the sum of the parts' `<amount>_local_numerator x <amount>_rate / mrr_denominator`,
     brought to a common denominator and divided once, exactly. -#}
 {% macro exact_sums_rounded_to_cents(parts, amounts, name) -%}
-    {{ return(adapter.dispatch('exact_sums_rounded_to_cents', 'mrr_warehouse')(parts, amounts, name)) }}
-{%- endmacro %}
-
-{#- Numerators with 12 decimals times rates with 15 need 27 decimals, more than 38-digit decimals
-    hold for large amounts; cut to 12, three parts each rounded down can sum to 108.27499... where the
-    exact sum is 108.275. Here each part is (12 decimals) an integer of 10^-12 units and its rate an
-    integer of 10^-15, split in three 6-digit limbs; the limbs' products fit 128-bit integers, are
-    summed limb by limb, and the carries are taken only at the end, before the one division. -#}
-{% macro duckdb__exact_sums_rounded_to_cents(parts, amounts, name) -%}
 {{ parts }}_denominators as (
     select
         month,
@@ -45,29 +36,43 @@
         account_key
 ),
 
-{{ name }}_limb_sums as (
+{{ name }}_weighted_parts as (
     select
-        {{ parts }}.month,
-        {{ parts }}.account_key,
+        {{ parts }}.*,
         {{ parts }}_denominators.common_denominator,
-        {%- for amount in amounts %}
-        {%- set units = integer_units(parts ~ '.' ~ amount ~ '_local_numerator', 12)
-            ~ ' * (' ~ parts ~ '_denominators.common_denominator // ' ~ parts ~ '.mrr_denominator)' %}
-        {%- set rate_units = integer_units(
-            'cast(' ~ parts ~ '.' ~ amount ~ '_rate as ' ~ type_exchange_rate() ~ ')', 15
-        ) %}
-        sum({{ units }} * ({{ rate_units }} // 1000000000000)) as {{ amount }}_limb_2,
-        sum({{ units }} * ({{ rate_units }} // 1000000 % 1000000)) as {{ amount }}_limb_1,
-        sum({{ units }} * ({{ rate_units }} % 1000000)) as {{ amount }}_limb_0{{ "," if not loop.last }}
-        {%- endfor %}
+        cast({{ parts }}_denominators.common_denominator / {{ parts }}.mrr_denominator as bigint) as weight
     from {{ parts }}
     inner join {{ parts }}_denominators
         on {{ parts }}.account_key = {{ parts }}_denominators.account_key
         and {{ parts }}.month = {{ parts }}_denominators.month
+),
+
+{{ adapter.dispatch('converted_sums_rounded_to_cents', 'mrr_warehouse')(name ~ '_weighted_parts', amounts, name) }}
+{%- endmacro %}
+
+{#- Numerators with 12 decimals times rates with 15 need 27 decimals, more than 38-digit decimals
+    hold for large amounts; cut to 12, three parts each rounded down can sum to 108.27499... where the
+    exact sum is 108.275. Here each part is (12 decimals) an integer of 10^-12 units and its rate an
+    integer of 10^-15, split in three 6-digit limbs; the limbs' products fit 128-bit integers, are
+    summed limb by limb, and the carries are taken only at the end, before the one division. -#}
+{% macro duckdb__converted_sums_rounded_to_cents(weighted_parts, amounts, name) -%}
+{{ name }}_limb_sums as (
+    select
+        month,
+        account_key,
+        common_denominator,
+        {%- for amount in amounts %}
+        {%- set units = integer_units(amount ~ '_local_numerator', 12) ~ ' * weight' %}
+        {%- set rate_units = integer_units('cast(' ~ amount ~ '_rate as ' ~ type_exchange_rate() ~ ')', 15) %}
+        sum({{ units }} * ({{ rate_units }} // 1000000000000)) as {{ amount }}_limb_2,
+        sum({{ units }} * ({{ rate_units }} // 1000000 % 1000000)) as {{ amount }}_limb_1,
+        sum({{ units }} * ({{ rate_units }} % 1000000)) as {{ amount }}_limb_0{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ weighted_parts }}
     group by
-        {{ parts }}.month,
-        {{ parts }}.account_key,
-        {{ parts }}_denominators.common_denominator
+        month,
+        account_key,
+        common_denominator
 ),
 
 {#- The carries, so that sum x 10^27 = high x 10^12 + low, with 0 <= low < 10^12. -#}
@@ -130,37 +135,21 @@
 
 {#- Other engines: decimal arithmetic, exact where their decimals hold the products (Postgres's
     numeric always does). -#}
-{% macro default__exact_sums_rounded_to_cents(parts, amounts, name) -%}
-{{ parts }}_denominators as (
+{% macro default__converted_sums_rounded_to_cents(weighted_parts, amounts, name) -%}
+{{ name }} as (
     select
         month,
         account_key,
-        {{ common_denominator('mrr_denominator') }} as common_denominator
-    from {{ parts }}
-    group by
-        month,
-        account_key
-),
-
-{{ name }} as (
-    select
-        {{ parts }}.month,
-        {{ parts }}.account_key,
         {%- for amount in amounts %}
         {{ round_to_cents(
-            'sum(' ~ parts ~ '.' ~ amount ~ '_local_numerator * ' ~ parts ~ '.' ~ amount ~ '_rate * cast('
-                ~ parts ~ '_denominators.common_denominator / ' ~ parts ~ '.mrr_denominator as bigint)) / '
-                ~ parts ~ '_denominators.common_denominator'
+            'sum(' ~ amount ~ '_local_numerator * ' ~ amount ~ '_rate * weight) / common_denominator'
         ) }} as {{ amount }}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ parts }}
-    inner join {{ parts }}_denominators
-        on {{ parts }}.account_key = {{ parts }}_denominators.account_key
-        and {{ parts }}.month = {{ parts }}_denominators.month
+    from {{ weighted_parts }}
     group by
-        {{ parts }}.month,
-        {{ parts }}.account_key,
-        {{ parts }}_denominators.common_denominator
+        month,
+        account_key,
+        common_denominator
 )
 {%- endmacro %}
 
