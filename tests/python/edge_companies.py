@@ -7,7 +7,8 @@ The comment beside a case gives what the rules make of it (months are 2025 unles
 - intervals_rounding_and_discounts (USD only): every billing interval and count, half cents after normalising,
   rounding once per account, percent and amount discounts and their windows, subscription and item windows.
 - currencies_and_contracts: several currencies in one account, rates moving in the month a line starts or ends,
-  rates dated on the snapshot day, a currency's first rate after its first month, contracts beside subscriptions.
+  rates dated on the snapshot day, a currency's first rate after its first month, contracts beside subscriptions,
+  converted parts that add up to exactly half a cent (found by a fuzz against the blind re-implementation).
 - dates_and_large_amounts (2023-2024): the leap day, lines ending on the 1st, amounts up to just under
   10 billion a period (and at it: rejected), half cents at that scale, six-decimal prices.
 - bad_rows_and_cascades: a bad row of each kind rule 9 names, next to a good line of 100 a month, and the
@@ -214,6 +215,9 @@ def currencies_and_contracts() -> Tables:
         ("e10", "month", "1", "10.00", "EUR"), ("k1000", "month", "1", "1000.00", "SEK"),
         ("n001", "month", "1", "0.01", "NOK"), ("u_y006", "year", "1", "0.06", "USD"),
         ("e_y1200", "year", "1", "1200.00", "EUR"), ("d100", "month", "1", "100.00", "DKK"),
+        ("f3302", "month", "1", "33.02", "CHF"), ("f3303", "month", "1", "33.03", "CHF"),
+        ("f3395", "month", "1", "33.95", "CHF"), ("u_tail", "month", "1", "0.01474234059", "USD"),
+        ("p1001", "month", "1", "10.01", "PLN"), ("p14382", "month", "1", "143.82", "PLN"),
     )
     company.add(
         "fx_rates",
@@ -224,6 +228,8 @@ def currencies_and_contracts() -> Tables:
         rate("2025-12-01", "CAD", "0.7"),  # CAD's only rate is after as_of
         rate("2025-01-01", "NOK", "0.6"), rate("2025-03-01", "NOK", "0.3"), rate("2025-05-01", "NOK", "0.6"),
         rate("2025-01-01", "DKK", "0.15"), rate("2025-01-01", "dkk", "0.15"),  # read alike: one rate, no conflict
+        rate("2025-01-01", "CHF", "1.0826025765941"),
+        rate("2025-01-01", "PLN", "1.1"), rate("2025-06-01", "PLN", "1.100030517578125"),  # up by exactly 2^-15
     )
 
     # Customers in three currencies, 330 in January; EUR seats 1 -> 2 from May 10th as the EUR rate moves
@@ -290,6 +296,18 @@ def currencies_and_contracts() -> Tables:
     subscription_id = company.subscribed("B_eur_annual_amt", "EUR")
     company.items(item("i_B_eur_annual_amt", subscription_id, "e_y1200"))
     company.discounts(discount("d_B_eur_annual_amt", subscription_id, amount="120.00"))
+    # Converted parts add up with every decimal of amount x rate: CHF 33.02 + 33.03 + 33.95 at 1.0826025765941 is
+    # 108.26025765941, and USD 0.01474234059 makes exactly 108.275: 108.28 (each product cut to 12 decimals: 108.27).
+    company.subscribed("B_parts_exact")
+    for plan_id in ("f3302", "f3303", "f3395", "u_tail"):
+        company.subscription(f"s_B_parts_exact_{plan_id}", "c_B_parts_exact", "2025-01-01")
+        company.items(item(f"i_B_parts_exact_{plan_id}", f"s_B_parts_exact_{plan_id}", plan_id))
+    # PLN 163.84 in three parts, 180.224 -> 180.22 in May; in June the rate moves by exactly 2^-15, which moves MRR
+    # by exactly half a cent (180.229 -> 180.23): fx 0.01 and no expansion.
+    company.subscribed("B_fx_half")
+    for part, plan_id in enumerate(("p1001", "p1001", "p14382")):
+        company.subscription(f"s_B_fx_half_{part}", "c_B_fx_half", "2025-01-01")
+        company.items(item(f"i_B_fx_half_{part}", f"s_B_fx_half_{part}", plan_id))
     # A customer without an account reports as itself, in two currencies: 100 from February, 230 from March.
     company.customer("B_cust_no_acct", "")
     company.subscription("s_B_cust_no_acct_u", "B_cust_no_acct", "2025-02-01")

@@ -82,6 +82,7 @@ HAND_COMPUTED_MRR = {
         ("B_fx_and_seat", "2025-05"): "240.00", ("B_fx_and_contraction", "2025-05"): "120.00",
         ("B_cust_no_acct", "2025-02"): "100.00", ("B_cust_no_acct", "2025-03"): "230.00",
         ("B_dkk_case", "2025-06"): "15.00", ("B_status_case", "2025-06"): "100.00", ("B_float_id", "2025-06"): "100.00",
+        ("B_parts_exact", "2025-06"): "108.28", ("B_fx_half", "2025-05"): "180.22", ("B_fx_half", "2025-06"): "180.23",
     },
     "dates_and_large_amounts": {
         ("C_leap_from", "2024-02"): "100.00", ("C_leap_to", "2024-01"): "100.00", ("C_leap_to", "2024-02"): "0.00",
@@ -124,6 +125,7 @@ HAND_COMPUTED_MOVEMENTS = {
         ("B_nok_fx_churn", "2025-03"): {"churn": "-0.01"}, ("B_nok_fx_churn", "2025-05"): {"reactivation": "0.01"},
         ("B_gbp_late_rate", "2025-06"): {"fx": "-5.00"}, ("B_sek_gap", "2025-04"): {"fx": "-10.00"},
         ("B_contract_end_1st", "2025-04"): {"contraction": "-100.00"},
+        ("B_fx_half", "2025-06"): {"fx": "0.01"},
     },
     "dates_and_large_amounts": {
         ("C_leap_from", "2024-02"): {"new": "100.00"}, ("C_leap_to", "2024-02"): {"churn": "-100.00"},
