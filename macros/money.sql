@@ -47,7 +47,16 @@
         and {{ parts }}.month = {{ parts }}_denominators.month
 ),
 
-{{ adapter.dispatch('converted_sums_rounded_to_cents', 'mrr_warehouse')(name ~ '_weighted_parts', amounts, name) }}
+{{ converted_sums_rounded_to_cents(name ~ '_weighted_parts', amounts, name, ['month', 'account_key']) }}
+{%- endmacro %}
+
+{#- A CTE `name` (after helper CTEs of its own): one row per `keys` of `weighted_parts` with each of
+    `amounts` rounded to the cent: sum(<amount>_local_numerator x <amount>_rate x weight) /
+    common_denominator, exactly (common_denominator is the same within a row of `keys`). -#}
+{% macro converted_sums_rounded_to_cents(weighted_parts, amounts, name, keys) -%}
+    {{ return(adapter.dispatch('converted_sums_rounded_to_cents', 'mrr_warehouse')(
+        weighted_parts, amounts, name, keys
+    )) }}
 {%- endmacro %}
 
 {#- Numerators with 12 decimals times rates with 15 need 27 decimals, more than 38-digit decimals
@@ -55,11 +64,10 @@
     exact sum is 108.275. Here each part is (12 decimals) an integer of 10^-12 units and its rate an
     integer of 10^-15, split in three 6-digit limbs; the limbs' products fit 128-bit integers, are
     summed limb by limb, and the carries are taken only at the end, before the one division. -#}
-{% macro duckdb__converted_sums_rounded_to_cents(weighted_parts, amounts, name) -%}
+{% macro duckdb__converted_sums_rounded_to_cents(weighted_parts, amounts, name, keys) -%}
 {{ name }}_limb_sums as (
     select
-        month,
-        account_key,
+        {{ keys | join(',\n        ') }},
         common_denominator,
         {%- for amount in amounts %}
         {%- set units = integer_units(amount ~ '_local_numerator', 12) ~ ' * weight' %}
@@ -70,16 +78,14 @@
         {%- endfor %}
     from {{ weighted_parts }}
     group by
-        month,
-        account_key,
+        {{ keys | join(',\n        ') }},
         common_denominator
 ),
 
 {#- The carries, so that sum x 10^27 = high x 10^12 + low, with 0 <= low < 10^12. -#}
 {{ name }}_carried_once as (
     select
-        month,
-        account_key,
+        {{ keys | join(',\n        ') }},
         common_denominator,
         {%- for amount in amounts %}
         {{ amount }}_limb_2,
@@ -91,8 +97,7 @@
 
 {{ name }}_carried as (
     select
-        month,
-        account_key,
+        {{ keys | join(',\n        ') }},
         cast(common_denominator as hugeint) * 10000000000000 as cent_divisor,
         {%- for amount in amounts %}
         {{ amount }}_limb_2 + {{ floor_divide(amount ~ '_limb_1', 1000000) }} as {{ amount }}_high,
@@ -106,8 +111,7 @@
     what remains of it over cent_divisor x 10^12, which decides the rounding. -#}
 {{ name }}_divided as (
     select
-        month,
-        account_key,
+        {{ keys | join(',\n        ') }},
         cent_divisor * 1000000000000 as remainder_divisor,
         {%- for amount in amounts %}
         {{ amount }}_high >= 0 as {{ amount }}_is_positive,
@@ -121,8 +125,7 @@
 {#- Half away from zero: a half cent rounds up when the sum is positive, down when it is negative. -#}
 {{ name }} as (
     select
-        month,
-        account_key,
+        {{ keys | join(',\n        ') }},
         {%- for amount in amounts %}
         {{ cents_to_money(
             amount ~ '_whole_cents + case when 2 * ' ~ amount ~ '_remainder > remainder_divisor or (2 * '
@@ -135,11 +138,10 @@
 
 {#- Other engines: decimal arithmetic, exact where their decimals hold the products (Postgres's
     numeric always does). -#}
-{% macro default__converted_sums_rounded_to_cents(weighted_parts, amounts, name) -%}
+{% macro default__converted_sums_rounded_to_cents(weighted_parts, amounts, name, keys) -%}
 {{ name }} as (
     select
-        month,
-        account_key,
+        {{ keys | join(',\n        ') }},
         {%- for amount in amounts %}
         {{ round_to_cents(
             'sum(' ~ amount ~ '_local_numerator * ' ~ amount ~ '_rate * weight) / common_denominator'
@@ -147,8 +149,7 @@
         {%- endfor %}
     from {{ weighted_parts }}
     group by
-        month,
-        account_key,
+        {{ keys | join(',\n        ') }},
         common_denominator
 )
 {%- endmacro %}
@@ -235,20 +236,6 @@
     estimate takes its rate as a double (20 decimals made account MRR ~40% slower). -#}
 {% macro type_exchange_rate() -%}
     decimal(38, 15)
-{%- endmacro %}
-
-{#- amount (12 decimals) x an exchange rate, at 12 decimals, for amounts converted one by one
-    (marketing spend); MRR is converted exactly, in its sums (exact_sums_rounded_to_cents). Multiplied
-    whole, their 27 decimals would leave DuckDB's 38 digits room for products under 10^11 (a billion a
-    month at a rate in the hundreds overflows); so the amount is multiplied by the rate's first 10
-    decimals, then (to 6 decimals, which is exact enough for a part under 10^-10) by the rest. -#}
-{% macro times_rate(amount, rate) -%}
-    {%- set rate_to_ten_decimals = 'cast(' ~ rate ~ ' as decimal(20, 10))' -%}
-    cast(
-        cast({{ amount }} as decimal(38, 12)) * {{ rate_to_ten_decimals }}
-        + cast(cast({{ amount }} as decimal(38, 6)) * ({{ rate }} - {{ rate_to_ten_decimals }}) as decimal(38, 22))
-        as decimal(38, 12)
-    )
 {%- endmacro %}
 
 {#- Largest-remainder allocation: split a rounded total (whole cents) over parts whose exact

@@ -1,5 +1,5 @@
--- Sales and marketing spend per month in the reporting currency (at the month's rate, rule 6).
--- Spend in a currency with no rate is rejected rather than counted as zero.
+-- Sales and marketing spend with its month and the month's rate to the reporting currency (rule 6),
+-- converted where it is added up. Spend in a currency with no rate is rejected rather than counted as zero.
 
 with spend as (
     select * from {{ ref('stg_finance__sales_marketing_spend') }}
@@ -40,14 +40,14 @@ validated as (
         on spend.currency = currencies_with_rate.currency
 ),
 
-converted as (
+with_rates as (
     select
         validated.*,
-        {{ times_rate('validated.amount', 'fx_rates_monthly.rate_to_reporting') }} as amount_reporting
+        fx_rates_monthly.rate_to_reporting
     from validated
     left join fx_rates_monthly
         on validated.month = fx_rates_monthly.month
         and validated.currency = fx_rates_monthly.currency
 )
 
-select * from converted
+select * from with_rates

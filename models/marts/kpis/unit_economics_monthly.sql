@@ -12,15 +12,19 @@ spend as (
     select * from {{ ref('int_sales_marketing_spend_monthly') }}
 ),
 
--- Rounded to the cent once, here: CAC divides the spend the mart shows.
-spend_monthly as (
+valid_spend as (
     select
         month,
-        {{ round_to_cents('sum(amount_reporting)') }} as sales_marketing_spend
+        amount as sales_marketing_spend_local_numerator,
+        rate_to_reporting as sales_marketing_spend_rate,
+        1 as weight,
+        1 as common_denominator
     from spend
     where rejection_reason is null
-    group by month
 ),
+
+-- Converted and added up exactly, rounded to the cent once, here: CAC divides the spend the mart shows.
+{{ converted_sums_rounded_to_cents('valid_spend', ['sales_marketing_spend'], 'spend_monthly', ['month']) }},
 
 with_trailing_churn as (
     select
