@@ -154,8 +154,9 @@
 )
 {%- endmacro %}
 
-{#- A decimal with at most `scale` decimals as a whole number of 10^-scale units (a hugeint), split
-    at the decimal point so that large values cannot overflow the scaling. -#}
+{#- DuckDB only, like the two below (hugeint, //): helpers of duckdb__converted_sums_rounded_to_cents.
+    A decimal with at most `scale` decimals as a whole number of 10^-scale units, split at the decimal
+    point so that large values cannot overflow the scaling. -#}
 {% macro integer_units(value, scale) -%}
     {%- set unit = '1' ~ '0' * scale -%}
     (
