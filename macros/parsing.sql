@@ -28,11 +28,17 @@
     case when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then {{ cast_or_null(column, 'date') }} end
 {%- endmacro %}
 
+{#- Postgres has no try_cast, and its date parsers raise on a day the month lacks (2025-02-30): the
+    parts are checked first, each CASE only after the one before it held (AND has no fixed order). -#}
 {% macro postgres__parse_date(column) -%}
-    case
-        when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
-            and to_char(to_date({{ column }}, 'YYYY-MM-DD'), 'YYYY-MM-DD') = {{ column }}
-            then cast({{ column }} as date)
+    case when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then
+        case when cast(substr({{ column }}, 1, 4) as integer) >= 1
+            and cast(substr({{ column }}, 6, 2) as integer) between 1 and 12 then
+            case when cast(substr({{ column }}, 9, 2) as integer) between 1 and extract(day from
+                make_date(cast(substr({{ column }}, 1, 4) as integer), cast(substr({{ column }}, 6, 2) as integer), 1)
+                + interval '1 month' - interval '1 day'
+            ) then cast({{ column }} as date) end
+        end
     end
 {%- endmacro %}
 
