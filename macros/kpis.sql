@@ -69,9 +69,9 @@ period_totals as (
 final as (
     select
         period_start,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd(period, 1, 'period_start')) }} as date) as period_end,
+        cast({{ dbt.dateadd('day', -1, add_periods(period, 1, 'period_start')) }} as date) as period_end,
         last_month,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd(period, 1, 'period_start')) }} as date) <= {{ as_of_date() }}
+        cast({{ dbt.dateadd('day', -1, add_periods(period, 1, 'period_start')) }} as date) <= {{ as_of_date() }}
             as is_complete,
         cast(opening_mrr as decimal(18, 2)) as opening_mrr,
         cast(new_mrr as decimal(18, 2)) as new_mrr,
@@ -140,6 +140,19 @@ select * from final
     double
 {%- endmacro %}
 
+{#- A ratio rounded to `places` decimals: Postgres rounds to a number of places numerics only. -#}
+{% macro round_ratio(value, places) -%}
+    {{ return(adapter.dispatch('round_ratio', 'mrr_warehouse')(value, places)) }}
+{%- endmacro %}
+
+{% macro default__round_ratio(value, places) -%}
+    round({{ value }}, {{ places }})
+{%- endmacro %}
+
+{% macro postgres__round_ratio(value, places) -%}
+    round(cast({{ value }} as numeric), {{ places }})
+{%- endmacro %}
+
 {#- The bridge sums over account-month changes (int_account_mrr_changes or a rollup of the
     same shape), so every bridge grain counts MRR and customers the same way. -#}
 {% macro mrr_bridge_sums() -%}
@@ -197,4 +210,14 @@ final as (
 {#- The account attributes the bridge is sliced by (mrr_bridge_monthly_by_slice), besides the plan. -#}
 {% macro account_slice_types() -%}
     {{ return(['segment', 'region', 'industry', 'owner']) }}
+{%- endmacro %}
+
+{#- dbt.dateadd by whole calendar periods, a quarter as three months: Postgres's intervals have no
+    quarters, so dbt.dateadd('quarter', ...) fails there. -#}
+{% macro add_periods(period, count, date) -%}
+    {%- if period == 'quarter' -%}
+        {{ dbt.dateadd('month', count * 3, date) }}
+    {%- else -%}
+        {{ dbt.dateadd(period, count, date) }}
+    {%- endif -%}
 {%- endmacro %}

@@ -189,10 +189,24 @@
     {{ return(adapter.dispatch('product_of_factors', 'mrr_warehouse')(factor)) }}
 {%- endmacro %}
 
+{#- exp(sum(ln)) only where the engine has no exact fold. A zero factor (100% off) is left out of the
+    logarithms, which Postgres computes before the case and refuses for 0. -#}
 {% macro default__product_of_factors(factor) -%}
     case
         when min({{ factor }}) = 0 then cast(0 as decimal(38, 12))
-        else cast(exp(sum(ln({{ factor }}))) as decimal(38, 12))
+        else cast(exp(sum(ln(case when {{ factor }} > 0 then {{ factor }} end))) as decimal(38, 12))
+    end
+{%- endmacro %}
+
+{#- Postgres: numeric logarithms carry the scale they are given, so 40 decimals keep the product of a
+    few factors of 14 decimals exact at the 24 that DuckDB's fold keeps. -#}
+{% macro postgres__product_of_factors(factor) -%}
+    case
+        when min({{ factor }}) = 0 then cast(0 as decimal(38, 24))
+        else cast(
+            exp(sum(ln(cast(case when {{ factor }} > 0 then {{ factor }} end as decimal(60, 40)))))
+            as decimal(38, 24)
+        )
     end
 {%- endmacro %}
 
@@ -259,13 +273,13 @@
                 as missing_cents,
             row_number() over (
                 partition by {{ partition_columns | join(', ') }}
-                order by round(exact_cents - floor_cents, 6) desc, {{ tie_break_column }}
+                order by {{ round_ratio('exact_cents - floor_cents', 6) }} desc, {{ tie_break_column }}
             ) as remainder_rank
         from (
             select
                 *,
-                round(cast({{ exact_column }} as {{ type_ratio() }}) * 100, 6) as exact_cents,
-                floor(round(cast({{ exact_column }} as {{ type_ratio() }}) * 100, 6)) as floor_cents
+                {{ round_ratio('cast(' ~ exact_column ~ ' as ' ~ type_ratio() ~ ') * 100', 6) }} as exact_cents,
+                floor({{ round_ratio('cast(' ~ exact_column ~ ' as ' ~ type_ratio() ~ ') * 100', 6) }}) as floor_cents
             from {{ relation }}
         ) as with_floors
     ) as with_ranks

@@ -52,13 +52,11 @@ plan_mrr as (
         {{ plan_key('line_months.plan_id', 'line_months.line_source') }} as plan_id,
         -- Rounded to a millionth: sums of equal shares in doubles differ in their last bits, and
         -- must tie (then the smaller plan id wins), not be decided by the order they were added in.
-        round(
-            sum(
-                cast(line_months.mrr_numerator as {{ type_ratio() }}) / line_months.mrr_denominator
-                * cast(fx_rates_monthly.rate_to_reporting as {{ type_ratio() }})
-            ),
+        {{ round_ratio(
+            'sum(cast(line_months.mrr_numerator as ' ~ type_ratio() ~ ') / line_months.mrr_denominator'
+            ~ ' * cast(fx_rates_monthly.rate_to_reporting as ' ~ type_ratio() ~ '))',
             6
-        ) as gross_mrr
+        ) }} as gross_mrr
     from line_months
     inner join accounts_with_several_plans
         on line_months.account_key = accounts_with_several_plans.account_key

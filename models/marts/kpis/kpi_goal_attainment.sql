@@ -83,10 +83,10 @@ projected as (
         -- not decide on_track for a target the projection meets exactly.
         case
             when is_complete or projection = 'fixed' then actual
-            when projection = 'retention' then round(1 + (actual - 1) * period_days / elapsed_days, 10)
+            when projection = 'retention' then {{ round_ratio('1 + (actual - 1) * period_days / elapsed_days', 10) }}
             when projection = 'level'
-                then round(start_value + (actual - start_value) * period_days / elapsed_days, 10)
-            else round(actual * period_days / elapsed_days, 10)
+                then {{ round_ratio('start_value + (actual - start_value) * period_days / elapsed_days', 10) }}
+            else {{ round_ratio('actual * period_days / elapsed_days', 10) }}
         end as projected_actual
     from goals_with_actuals
 ),

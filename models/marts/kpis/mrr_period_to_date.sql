@@ -14,7 +14,7 @@ periods as (
     select
         '{{ period }}' as period_type,
         cast({{ dbt.date_trunc(period, as_of_date()) }} as date) as current_period_start,
-        cast({{ dbt.dateadd(period, -1, dbt.date_trunc(period, as_of_date())) }} as date) as previous_period_start,
+        cast({{ add_periods(period, -1, dbt.date_trunc(period, as_of_date())) }} as date) as previous_period_start,
         {{ dbt.datediff(dbt.date_trunc(period, as_of_date()), as_of_month(), 'month') }} + 1 as months_to_date  -- noqa: LT05
     {{ "union all" if not loop.last }}
     {%- endfor %}
