@@ -1,0 +1,143 @@
+"""The models run unchanged on PostgreSQL and give the marts DuckDB gives, to the cent.
+
+DuckDB is the embedded default, not the only engine: what is DuckDB's own lives in dispatched macros with a
+default__ (or postgres__) version. This builds the demo warehouse's raw tables on a throwaway PostgreSQL server
+(the `postgres` output of profiles.yml) and compares every mart, row by row, with the DuckDB build. Skipped
+where no PostgreSQL server binaries are installed (Debian's `postgresql` package puts them under
+/usr/lib/postgresql/<version>/bin).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import psycopg2
+import pytest
+from dbt.cli.main import dbtRunner
+from warehouse_builds import AS_OF, mart_tables
+
+from mrr_warehouse.build import environment
+from mrr_warehouse.inputs import quote_identifier
+from mrr_warehouse.project import project_root
+
+
+def _postgres_binaries() -> Path | None:
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (folder / "initdb").exists():
+            return folder
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+POSTGRES_BINARIES = _postgres_binaries()
+pytestmark = pytest.mark.skipif(POSTGRES_BINARIES is None, reason="no PostgreSQL server binaries (initdb)")
+PORT = "54329"
+
+
+@pytest.fixture(scope="module")
+def postgres_environment() -> Iterator[dict[str, str]]:
+    """A PostgreSQL server of its own in a temporary folder, reached by a Unix socket only (no TCP port to
+    collide with), and the MRR_PG_* settings that point the project's `postgres` output at it."""
+    assert POSTGRES_BINARIES is not None
+    with tempfile.TemporaryDirectory(prefix="mrr-postgres-") as folder:
+        root = Path(folder)
+        # initdb and postgres refuse to run as root: there they run as the postgres user.
+        as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if as_owner:
+            shutil.chown(root, "postgres")
+        data = root / "data"
+        subprocess.run([*as_owner, str(POSTGRES_BINARIES / "initdb"), "-D", str(data), "-U", "mrr", "--auth=trust",
+                        "--encoding=UTF8", "--no-sync"], check=True, capture_output=True)
+        pg_ctl = [*as_owner, str(POSTGRES_BINARIES / "pg_ctl"), "-D", str(data)]
+        subprocess.run([*pg_ctl, "-w", "-l", str(root / "server.log"),
+                        "-o", f"-k {root} -c listen_addresses= -p {PORT} -F", "start"], check=True, capture_output=True)
+        try:
+            yield {"MRR_PG_HOST": str(root), "MRR_PG_PORT": PORT, "MRR_PG_USER": "mrr",
+                   "MRR_PG_DATABASE": "postgres"}
+        finally:
+            subprocess.run([*pg_ctl, "-m", "immediate", "stop"], check=False, capture_output=True)
+
+
+def _connect(settings: dict[str, str]):
+    return psycopg2.connect(host=settings["MRR_PG_HOST"], port=settings["MRR_PG_PORT"],
+                            user=settings["MRR_PG_USER"], dbname=settings["MRR_PG_DATABASE"])
+
+
+def copy_raw_tables(database: Path, settings: dict[str, str]) -> None:
+    """The raw schema of a DuckDB warehouse (text columns and bigint row numbers, as `mrr load` writes it),
+    copied into schema raw of the Postgres database."""
+    postgres_types = {"VARCHAR": "text", "BIGINT": "bigint"}
+    with closing(duckdb.connect(str(database), read_only=True)) as source, closing(_connect(settings)) as target:
+        cursor = target.cursor()
+        cursor.execute("create schema raw")
+        tables = source.execute("select table_name from information_schema.tables "
+                                "where table_catalog = current_database() and table_schema = 'raw'").fetchall()
+        for (table,) in tables:
+            columns = source.execute(
+                "select column_name, data_type from information_schema.columns where table_catalog = "
+                "current_database() and table_schema = 'raw' and table_name = ? order by ordinal_position",
+                [table]).fetchall()
+            name = f"raw.{quote_identifier(table)}"
+            cursor.execute(f"create table {name} ("
+                           + ", ".join(f"{quote_identifier(column)} {postgres_types[kind]}" for column, kind in columns)
+                           + ")")
+            rows = io.StringIO()
+            csv.writer(rows).writerows([r"\N" if value is None else value for value in row]
+                                       for row in source.execute(f"select * from {name}").fetchall())
+            rows.seek(0)
+            cursor.copy_expert(f"copy {name} from stdin with (format csv, null '\\N')", rows)
+        target.commit()
+
+
+def _comparable(value: object) -> object:
+    """Values as both engines mean them: decimals by value (not by scale), doubles to 12 significant digits."""
+    if isinstance(value, Decimal):
+        return value.normalize() if value else Decimal(0)
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _rows(cursor, table: str) -> Counter:
+    cursor.execute(f"select * from marts.{quote_identifier(table)}")
+    return Counter(tuple(_comparable(value) for value in row) for row in cursor.fetchall())
+
+
+@pytest.fixture(scope="module")
+def postgres_marts(demo_warehouse, postgres_environment, tmp_path_factory) -> dict[str, Counter]:
+    """The demo warehouse's raw tables built with `dbt build` (data tests included) on Postgres."""
+    copy_raw_tables(demo_warehouse.database, postgres_environment)
+    folder = tmp_path_factory.mktemp("postgres-dbt")
+    root = str(project_root())
+    settings = {**postgres_environment, "MRR_TARGET": "postgres", "MRR_AS_OF": AS_OF.isoformat(),
+                "DBT_TARGET_PATH": str(folder / "target"), "DBT_LOG_PATH": str(folder / "logs")}
+    with environment(settings):
+        result = dbtRunner().invoke(["build", "--project-dir", root, "--profiles-dir", root,
+                                     "--exclude", "test_type:unit", "--quiet"])
+    assert result.success, [(node.node.unique_id, node.message) for node in result.result or []
+                            if node.status not in ("success", "pass", "warn")]
+    with closing(_connect(postgres_environment)) as connection:
+        return {table: _rows(connection.cursor(), table) for table in mart_tables(demo_warehouse.database)}
+
+
+def test_every_mart_on_postgres_equals_the_duckdb_build(demo_warehouse, postgres_marts):
+    with closing(duckdb.connect(str(demo_warehouse.database), read_only=True)) as connection:
+        for table, postgres_rows in postgres_marts.items():
+            duckdb_rows = _rows(connection.cursor(), table)
+            assert sum(duckdb_rows.values()) > 0 or table == "mrr_restatements", table
+            only_duckdb, only_postgres = duckdb_rows - postgres_rows, postgres_rows - duckdb_rows
+            assert not only_duckdb and not only_postgres, (table, list(only_duckdb)[:3], list(only_postgres)[:3])
