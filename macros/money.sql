@@ -287,11 +287,12 @@
 
 {#- A double estimate of an amount in cents rounds to the right cent when it is far enough from a
     half cent for its rounding error not to matter: doubles carry ~16 significant digits, so below
-    10^10 cents the error is under 10^-5 cent; 10^-4 of margin leaves room. -#}
+    10^10 cents the error is under 10^-5 cent; 10^-4 of margin leaves room. (floor, not trunc: Spark's
+    trunc() cuts dates only.) -#}
 {% macro is_safe_to_round(estimated_cents) -%}
     (
         abs({{ estimated_cents }}) < 10000000000
-        and abs(abs({{ estimated_cents }} - trunc({{ estimated_cents }})) - 0.5) > 0.0001
+        and abs({{ estimated_cents }} - floor({{ estimated_cents }}) - 0.5) > 0.0001
     )
 {%- endmacro %}
 
