@@ -1,19 +1,24 @@
-"""Shared real build: the demo company, plus one account whose ids are SQL, from a folder whose name is SQL.
+"""Shared real builds, each built once per test session and only read afterwards (tests that change a
+warehouse work on a copy of it):
 
-Built once per test session (a build takes ~8 s) and only read afterwards: tests that change a warehouse
-work on a copy of it. Used by the tests of `mrr check`, `mrr export`, --strict, idempotency, hostile inputs
-and readers during builds.
+- demo_warehouse: the demo company, plus one account whose ids are SQL, from a folder whose name is SQL (the
+  tests of `mrr check`, `mrr export`, --strict, idempotency, hostile inputs, readers during builds, the port);
+- edge_company: each hand-made company of edge_companies.py at the as_of its cases are about (the edge-case
+  tests and the port).
 """
 
 from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import edge_companies
 import pytest
 from contract_files import write_required, write_table
+from raw_folder import write_raw_folder
 from warehouse_builds import AS_OF, append_rows, copy_seeds, run_build
 
 HOSTILE_FOLDER = "it's; drop table x; --"
@@ -54,6 +59,22 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     database = root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb"
     run_build(data, AS_OF, database, full_refresh=True)
     return Warehouse(data=data, database=database)
+
+
+@dataclass(frozen=True)
+class BuiltCompany:
+    name: str
+    data: Path
+    as_of: date
+    database: Path
+
+
+@pytest.fixture(scope="session", params=sorted(edge_companies.AS_OF))
+def edge_company(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> BuiltCompany:
+    name, as_of = request.param, edge_companies.AS_OF[request.param]
+    root = tmp_path_factory.mktemp(name)
+    data = write_raw_folder(root / "data", getattr(edge_companies, name)())
+    return BuiltCompany(name, data, as_of, run_build(data, as_of, root / "out" / "warehouse.duckdb", full_refresh=True))
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Three hand-made companies of edge cases for end-to-end builds: one account per case, its id names the case.
+"""Four hand-made companies of edge cases for end-to-end builds: one account per case, its id names the case.
 
 Written for an independent check of the rules (issue 3) against a second, blind re-implementation, on which
 the warehouse and both references agreed to the cent; kept so that a change to the money path is held to them.
@@ -18,10 +18,19 @@ The comment beside a case gives what the rules make of it (months are 2025 unles
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from raw_folder import account, contract, customer, discount, item, plan, rate, subscription
 
 Tables = dict[str, list[dict]]
+
+# The as_of each company's cases are about.
+AS_OF = {
+    "intervals_rounding_and_discounts": date(2025, 7, 1),
+    "currencies_and_contracts": date(2025, 6, 15),
+    "dates_and_large_amounts": date(2024, 3, 1),
+    "bad_rows_and_cascades": date(2025, 6, 15),
+}
 
 
 class Company:

@@ -1,4 +1,5 @@
-"""The hand-made companies of edge_companies.py, built end to end, each at the as_of its cases are about.
+"""The hand-made companies of edge_companies.py, built end to end (conftest.py's edge_company), each at the
+as_of its cases are about.
 
 The marts agree with the Python reference row for row (fct_mrr, fct_mrr_movements, rejected rows), and the
 cases worked out by hand have their figures: half cents rounded away from zero once per account, every billing
@@ -10,24 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import duckdb
-import edge_companies
 import pytest
 from conformance import movements_report, mrr_report, rejected_report
-from raw_folder import write_raw_folder
 from reference_mrr import compute
-from warehouse_builds import run_build
-
-AS_OF = {
-    "intervals_rounding_and_discounts": date(2025, 7, 1),
-    "currencies_and_contracts": date(2025, 6, 15),
-    "dates_and_large_amounts": date(2024, 3, 1),
-    "bad_rows_and_cascades": date(2025, 6, 15),
-}
 
 # (account, month) -> MRR in fct_mrr; None: no row (neither active nor its churn month).
 HAND_COMPUTED_MRR = {
@@ -159,30 +147,14 @@ HAND_COMPUTED_REJECTED = {
 }
 
 
-@dataclass(frozen=True)
-class BuiltCompany:
-    name: str
-    data: Path
-    as_of: date
-    database: Path
-
-
-@pytest.fixture(scope="module", params=sorted(AS_OF))
-def company(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> BuiltCompany:
-    name, as_of = request.param, AS_OF[request.param]
-    root = tmp_path_factory.mktemp(name)
-    data = write_raw_folder(root / "data", getattr(edge_companies, name)())
-    return BuiltCompany(name, data, as_of, run_build(data, as_of, root / "out" / "warehouse.duckdb", full_refresh=True))
-
-
 @pytest.fixture(scope="module")
-def reference(company: BuiltCompany) -> dict:
-    return compute(company.data, company.as_of)
+def reference(edge_company) -> dict:
+    return compute(edge_company.data, edge_company.as_of)
 
 
 @pytest.fixture
-def warehouse(company: BuiltCompany) -> Iterator[duckdb.DuckDBPyConnection]:
-    with closing(duckdb.connect(str(company.database), read_only=True)) as connection:
+def warehouse(edge_company) -> Iterator[duckdb.DuckDBPyConnection]:
+    with closing(duckdb.connect(str(edge_company.database), read_only=True)) as connection:
         yield connection
 
 
@@ -201,16 +173,16 @@ def test_rejected_rows_match_the_reference(warehouse, reference):
     assert not report, report
 
 
-def test_mrr_of_each_case_is_what_the_rules_make_of_it(company, warehouse):
-    expected = HAND_COMPUTED_MRR[company.name]
+def test_mrr_of_each_case_is_what_the_rules_make_of_it(edge_company, warehouse):
+    expected = HAND_COMPUTED_MRR[edge_company.name]
     rows = warehouse.execute("select account_id, strftime(month, '%Y-%m'), cast(mrr as varchar) from marts.fct_mrr "
                              "where account_id in (select unnest(?))", [sorted({key[0] for key in expected})])
     actual = {(account_id, month): mrr for account_id, month, mrr in rows.fetchall()}
     assert {key: actual.get(key) for key in expected} == expected
 
 
-def test_movements_of_each_case_are_what_rule_8_makes_of_them(company, warehouse):
-    expected = HAND_COMPUTED_MOVEMENTS[company.name]
+def test_movements_of_each_case_are_what_rule_8_makes_of_them(edge_company, warehouse):
+    expected = HAND_COMPUTED_MOVEMENTS[edge_company.name]
     rows = warehouse.execute("select account_id, strftime(month, '%Y-%m'), movement_type, cast(mrr_change as varchar) "
                              "from marts.fct_mrr_movements").fetchall()
     actual: dict[tuple[str, str], dict[str, str]] = {}
@@ -219,6 +191,6 @@ def test_movements_of_each_case_are_what_rule_8_makes_of_them(company, warehouse
     assert {key: actual.get(key) for key in expected} == expected
 
 
-def test_only_the_rows_made_bad_are_rejected(company, warehouse):
+def test_only_the_rows_made_bad_are_rejected(edge_company, warehouse):
     rejected = warehouse.execute("select source_table, source_key from marts.rejected_rows").fetchall()
-    assert set(rejected) == HAND_COMPUTED_REJECTED[company.name]
+    assert set(rejected) == HAND_COMPUTED_REJECTED[edge_company.name]
