@@ -149,6 +149,8 @@ def assert_same_marts(warehouse: Path, postgres_marts: dict[str, Counter]) -> No
 
 def test_demo_company_has_the_same_marts_on_postgres(demo_warehouse, postgres_server, tmp_path):
     marts = build_on_postgres(demo_warehouse.database, AS_OF, postgres_server, "demo", tmp_path)
+    # The demo company fills every mart (restatements need a second build): no comparison of empty tables.
+    assert [table for table, rows in marts.items() if not rows and table != "mrr_restatements"] == []
     assert_same_marts(demo_warehouse.database, marts)
 
 
