@@ -63,9 +63,11 @@
 
 {#- A value with more decimals than the decimal type has is rounded to it, half away from zero,
     instead of not parsing: amounts (above), and ratios often computed in floating point (a third),
-    exchange rates, percent off and goal targets. -#}
+    exchange rates, percent off and goal targets.
+    The outer cast is for Postgres, where a case without an else loses the type's precision and
+    scale (DuckDB drops it: the case already has the type). -#}
 {% macro parse_rounded_decimal(column, decimal_type) -%}
-    case when {{ is_plain_number(column) }} then {{ cast_or_null(column, decimal_type) }} end
+    cast(case when {{ is_plain_number(column) }} then {{ cast_or_null(column, decimal_type) }} end as {{ decimal_type }})
 {%- endmacro %}
 
 {#- A cast that gives null where the value does not fit the type (DuckDB and Spark: try_cast).

@@ -64,7 +64,9 @@ final as (
     select
         *,
         -- Only accepted lines are priced, as in int_subscription_items_priced.
-        case when rejection_reason is null then amount_per_period * factor_numerator end as mrr_numerator
+        cast(
+            case when rejection_reason is null then amount_per_period * factor_numerator end as decimal(38, 12)
+        ) as mrr_numerator
     from priced
 )
 

@@ -91,8 +91,10 @@ final as (
         month,
         currency,
         rate_to_reporting,
-        previous_month_rate,
-        rate_to_reporting - coalesce(previous_month_rate, rate_to_reporting) as rate_change
+        cast(previous_month_rate as {{ type_exchange_rate() }}) as previous_month_rate,
+        cast(
+            rate_to_reporting - coalesce(previous_month_rate, rate_to_reporting) as {{ type_exchange_rate() }}
+        ) as rate_change
     from with_previous_month
 )
 

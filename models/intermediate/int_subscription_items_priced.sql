@@ -53,7 +53,7 @@ priced as (
         items.plan_id,
         valid_plans.product_id,
         valid_plans.currency,
-        coalesce(items.quantity, 1) as quantity,
+        cast(coalesce(items.quantity, 1) as {{ type_amount() }}) as quantity,
         valid_plans.unit_amount,
         valid_plans.billing_interval,
         valid_plans.interval_count,
@@ -92,9 +92,13 @@ final as (
     select
         *,
         -- Only accepted lines are priced: a rejected amount may be too large to multiply.
-        case
-            when rejection_reason is null then {{ item_mrr_numerator('unit_amount', 'quantity', 'factor_numerator') }}
-        end as mrr_numerator
+        cast(
+            case
+                when rejection_reason is null
+                    then {{ item_mrr_numerator('unit_amount', 'quantity', 'factor_numerator') }}
+            end
+            as decimal(38, 12)
+        ) as mrr_numerator
     from priced
 )
 

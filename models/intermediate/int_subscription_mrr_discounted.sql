@@ -58,7 +58,7 @@ final as (
         currency,
         factor_numerator,
         mrr_denominator,
-        gross_mrr_numerator,
+        cast(gross_mrr_numerator as decimal(38, 12)) as gross_mrr_numerator,
         greatest(
             cast(
                 {{ times_factor('gross_mrr_numerator', 'coalesce(percent_factor, 1)') }}

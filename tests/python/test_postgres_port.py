@@ -118,22 +118,32 @@ def _rows(cursor, table: str) -> Counter:
     return Counter(tuple(_comparable(value) for value in row) for row in cursor.fetchall())
 
 
-def build_on_postgres(warehouse: Path, as_of: date, server: dict[str, str], database: str,
-                      folder: Path) -> dict[str, Counter]:
-    """The raw tables of a DuckDB warehouse built with `dbt build` (data tests included) in a new database of
-    the server; returns the rows of each of the warehouse's marts there."""
+def create_database_with_raw_tables(warehouse: Path, server: dict[str, str], database: str) -> dict[str, str]:
+    """A new database of the server holding the raw tables of a DuckDB warehouse; returns its settings."""
     with closing(_connect(server)) as connection:
         connection.autocommit = True
         connection.cursor().execute(f"create database {quote_identifier(database)}")
     settings = {**server, "MRR_PG_DATABASE": database}
     copy_raw_tables(warehouse, settings)
+    return settings
+
+
+def dbt_on_postgres(settings: dict[str, str], as_of: date, folder: Path, *arguments: str) -> None:
+    """One dbt command against the project's `postgres` output; fails the test naming each node that failed."""
     root = str(project_root())
     with environment({**settings, "MRR_TARGET": "postgres", "MRR_AS_OF": as_of.isoformat(),
                       "DBT_TARGET_PATH": str(folder / "target"), "DBT_LOG_PATH": str(folder / "logs")}):
-        result = dbtRunner().invoke(["build", "--project-dir", root, "--profiles-dir", root,
-                                     "--exclude", "test_type:unit", "--quiet"])
+        result = dbtRunner().invoke([*arguments, "--project-dir", root, "--profiles-dir", root, "--quiet"])
     assert result.success, [(node.node.unique_id, node.message) for node in result.result or []
                             if node.status not in ("success", "pass", "warn")]
+
+
+def build_on_postgres(warehouse: Path, as_of: date, server: dict[str, str], database: str,
+                      folder: Path) -> dict[str, Counter]:
+    """The raw tables of a DuckDB warehouse built with `dbt build` (data tests included) in a new database of
+    the server; returns the rows of each of the warehouse's marts there."""
+    settings = create_database_with_raw_tables(warehouse, server, database)
+    dbt_on_postgres(settings, as_of, folder, "build", "--exclude", "test_type:unit")
     with closing(_connect(settings)) as connection:
         return {table: _rows(connection.cursor(), table) for table in mart_tables(warehouse)}
 
@@ -159,3 +169,18 @@ def test_edge_company_has_the_same_marts_on_postgres(edge_company, postgres_serv
     # billion, and a bad row of each kind: the default__ and postgres__ macros of the money path and the parsers.
     marts = build_on_postgres(edge_company.database, edge_company.as_of, postgres_server, edge_company.name, tmp_path)
     assert_same_marts(edge_company.database, marts)
+
+
+def test_unit_tests_pass_on_postgres(demo_warehouse, postgres_server, tmp_path):
+    # Every business rule's unit test, on Postgres. dbt compares a unit test's rows as text, typed as the
+    # model's columns: a numeric column whose precision and scale Postgres dropped (a case without an else,
+    # arithmetic, a window function) keeps each value's own scale, and 100.50 is not the expected 100.5.
+    # The relations the tests read must exist: built empty, and every numeric column of them typed.
+    settings = create_database_with_raw_tables(demo_warehouse.database, postgres_server, "unit_tests")
+    dbt_on_postgres(settings, AS_OF, tmp_path, "build", "--empty", "--exclude", "test_type:unit", "test_type:data")
+    with closing(_connect(settings)) as connection:
+        cursor = connection.cursor()
+        cursor.execute("select table_name, column_name from information_schema.columns where data_type = 'numeric' "
+                       "and numeric_scale is null and table_schema not in ('raw', 'pg_catalog')")
+        assert cursor.fetchall() == []
+    dbt_on_postgres(settings, AS_OF, tmp_path, "test", "--select", "test_type:unit")
