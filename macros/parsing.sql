@@ -70,9 +70,7 @@
     cast(case when {{ is_plain_number(column) }} then {{ cast_or_null(column, decimal_type) }} end as {{ decimal_type }})
 {%- endmacro %}
 
-{#- A cast that gives null where the value does not fit the type (DuckDB and Spark: try_cast).
-    Postgres has no try_cast: there the callers' pattern checks guard the cast, and a number past
-    the type's precision fails the build. -#}
+{#- A cast that gives null where the value does not fit the type (DuckDB and Spark: try_cast). -#}
 {% macro cast_or_null(column, type) -%}
     {{ return(adapter.dispatch('cast_or_null', 'mrr_warehouse')(column, type)) }}
 {%- endmacro %}
@@ -81,8 +79,25 @@
     try_cast({{ column }} as {{ type }})
 {%- endmacro %}
 
+{#- Postgres has no try_cast, and a failed cast fails the build. The callers' pattern checks guard
+    the syntax; a decimal is first read as an unbounded numeric (which takes any exponent of up to
+    four digits, and any text of up to 1,000 characters) and cast only when, rounded to the type's
+    scale, it fits the type's precision. -#}
 {% macro postgres__cast_or_null(column, type) -%}
+    {%- set decimal_type = modules.re.fullmatch('(decimal|numeric)\\((\\d+), *(\\d+)\\)', type | trim | lower) -%}
+    {%- if decimal_type -%}
+        {%- set precision = decimal_type.group(2) | int -%}
+        {%- set scale = decimal_type.group(3) | int -%}
+    case
+        when length({{ column }}) <= 1000 and {{ full_match(column, '[^eE]*([eE][-+]?[0-9]{1,4})?') }}
+            then case
+                when round(abs(cast({{ column }} as numeric)), {{ scale }}) < 1e{{ precision - scale }}
+                    then cast({{ column }} as {{ type }})
+            end
+    end
+    {%- else -%}
     cast({{ column }} as {{ type }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Whole numbers only: "3.5" seats is a bad value, not 4 seats. -#}
