@@ -153,6 +153,43 @@ classified as (
     from product_changes
 ),
 
+product_movements as (
+    select
+        month,
+        account_key,
+        product_id,
+        opening_mrr,
+        closing_mrr,
+        case
+            when account_opening_mrr = 0 and month = first_active_month then closing_mrr else 0
+        end as new_mrr,
+        case
+            when account_opening_mrr = 0 and month > first_active_month then closing_mrr else 0
+        end as reactivation_mrr,
+        case when account_closing_mrr = 0 then opening_mrr else 0 end as churn_mrr,
+        case
+            when account_stays_active and opening_mrr = 0 then closing_mrr - opening_mrr - fx_mrr else 0
+        end as cross_sell_mrr,
+        case
+            when account_stays_active and closing_mrr = 0 then opening_mrr - closing_mrr + fx_mrr else 0
+        end as product_churn_mrr,
+        case
+            when account_stays_active and opening_mrr > 0 and closing_mrr > 0
+                and closing_mrr - opening_mrr - fx_mrr > 0
+                then closing_mrr - opening_mrr - fx_mrr
+            else 0
+        end as upsell_mrr,
+        case
+            when account_stays_active and opening_mrr > 0 and closing_mrr > 0
+                and closing_mrr - opening_mrr - fx_mrr < 0
+                then opening_mrr - closing_mrr + fx_mrr
+            else 0
+        end as downgrade_mrr,
+        fx_mrr
+    from classified
+),
+
+-- Amounts in cents, as the account's: a case or a difference has no fixed scale on Postgres.
 final as (
     select
         month,
@@ -160,47 +197,15 @@ final as (
         product_id,
         cast(opening_mrr as decimal(18, 2)) as opening_mrr,
         cast(closing_mrr as decimal(18, 2)) as closing_mrr,
-        cast(
-            case when account_opening_mrr = 0 and month = first_active_month then closing_mrr else 0 end
-            as decimal(18, 2)
-        ) as new_mrr,
-        cast(
-            case when account_opening_mrr = 0 and month > first_active_month then closing_mrr else 0 end
-            as decimal(18, 2)
-        ) as reactivation_mrr,
-        cast(case when account_closing_mrr = 0 then opening_mrr else 0 end as decimal(18, 2)) as churn_mrr,
-        cast(
-            case
-                when account_stays_active and opening_mrr = 0 then closing_mrr - opening_mrr - fx_mrr else 0
-            end
-            as decimal(18, 2)
-        ) as cross_sell_mrr,
-        cast(
-            case
-                when account_stays_active and closing_mrr = 0 then opening_mrr - closing_mrr + fx_mrr else 0
-            end
-            as decimal(18, 2)
-        ) as product_churn_mrr,
-        cast(
-            case
-                when account_stays_active and opening_mrr > 0 and closing_mrr > 0
-                    and closing_mrr - opening_mrr - fx_mrr > 0
-                    then closing_mrr - opening_mrr - fx_mrr
-                else 0
-            end
-            as decimal(18, 2)
-        ) as upsell_mrr,
-        cast(
-            case
-                when account_stays_active and opening_mrr > 0 and closing_mrr > 0
-                    and closing_mrr - opening_mrr - fx_mrr < 0
-                    then opening_mrr - closing_mrr + fx_mrr
-                else 0
-            end
-            as decimal(18, 2)
-        ) as downgrade_mrr,
+        cast(new_mrr as decimal(18, 2)) as new_mrr,
+        cast(reactivation_mrr as decimal(18, 2)) as reactivation_mrr,
+        cast(churn_mrr as decimal(18, 2)) as churn_mrr,
+        cast(cross_sell_mrr as decimal(18, 2)) as cross_sell_mrr,
+        cast(product_churn_mrr as decimal(18, 2)) as product_churn_mrr,
+        cast(upsell_mrr as decimal(18, 2)) as upsell_mrr,
+        cast(downgrade_mrr as decimal(18, 2)) as downgrade_mrr,
         cast(fx_mrr as decimal(18, 2)) as fx_mrr
-    from classified
+    from product_movements
 )
 
 select * from final
