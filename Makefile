@@ -21,7 +21,7 @@ test: $(STAMP)
 	mkdir -p $(dir $(TEST_DATABASE))
 	$(BIN)/mrr build --as-of $(TEST_AS_OF) --database $(TEST_DATABASE) --full-refresh
 	MRR_DUCKDB_PATH=$(TEST_DATABASE) $(BIN)/dbt test --select test_type:unit --project-dir . --profiles-dir .
-	MRR_TEST_DATABASE=$(TEST_DATABASE) MRR_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/pytest
+	MRR_TEST_DATABASE=$(TEST_DATABASE) MRR_TEST_AS_OF=$(TEST_AS_OF) $(BIN)/pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(SQLFLUFF) lint $(SQL_PATHS)
