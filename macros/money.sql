@@ -241,8 +241,14 @@
     case
         when {{ quantity_as_double }} = floor({{ quantity_as_double }}) and {{ quantity_as_double }} < 1000
             then {{ unit_amount }} * cast({{ quantity_as_double }} as bigint) * {{ factor_numerator }}
-        else cast({{ unit_amount }} * {{ quantity }} * {{ factor_numerator }} as decimal(38, 12))
+        else cast({{ unit_amount }} * {{ quantity }} * {{ factor_numerator }} as {{ type_mrr_numerator() }})
     end
+{%- endmacro %}
+
+{#- An MRR numerator is a period's amount times the factor_numerator that, divided by mrr_denominator,
+    makes it monthly: it keeps the amounts' 12 decimals, exactly, with room for the multiplication. -#}
+{% macro type_mrr_numerator() -%}
+    decimal(38, 12)
 {%- endmacro %}
 
 {#- Exchange rates keep 15 decimals, what a double holds of a rate near 1 (1 / 0.9237 is written

@@ -65,7 +65,8 @@ final as (
         *,
         -- Only accepted lines are priced, as in int_subscription_items_priced.
         cast(
-            case when rejection_reason is null then amount_per_period * factor_numerator end as decimal(38, 12)
+            case when rejection_reason is null then amount_per_period * factor_numerator end
+            as {{ type_mrr_numerator() }}
         ) as mrr_numerator
     from priced
 )

@@ -97,7 +97,7 @@ final as (
                 when rejection_reason is null
                     then {{ item_mrr_numerator('unit_amount', 'quantity', 'factor_numerator') }}
             end
-            as decimal(38, 12)
+            as {{ type_mrr_numerator() }}
         ) as mrr_numerator
     from priced
 )

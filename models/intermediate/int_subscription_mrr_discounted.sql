@@ -58,14 +58,14 @@ final as (
         currency,
         factor_numerator,
         mrr_denominator,
-        cast(gross_mrr_numerator as decimal(38, 12)) as gross_mrr_numerator,
+        cast(gross_mrr_numerator as {{ type_mrr_numerator() }}) as gross_mrr_numerator,
         greatest(
             cast(
                 {{ times_factor('gross_mrr_numerator', 'coalesce(percent_factor, 1)') }}
                 - coalesce(amount_off_per_period, 0) * factor_numerator
-                as decimal(38, 12)
+                as {{ type_mrr_numerator() }}
             ),
-            cast(0 as decimal(38, 12))
+            cast(0 as {{ type_mrr_numerator() }})
         ) as discounted_mrr_numerator
     from discounted_group_months
 )

@@ -124,7 +124,7 @@ lines_at_paid_prices as (
         compared_lines.*,
         case
             when coalesce(subscription_discount_terms.percent_factor, 1) = 1 then compared_lines.mrr_numerator
-            else cast({{ paid_numerator }} as decimal(38, 12))
+            else cast({{ paid_numerator }} as {{ type_mrr_numerator() }})
         end as paid_numerator
     from compared_lines
     left join subscription_discount_terms
