@@ -1,5 +1,6 @@
-"""Shared real builds, each built once per test session and only read afterwards (tests that change a
-warehouse work on a copy of it):
+"""Shared real builds, each built once per test run and only read afterwards (tests that change a
+warehouse work on a copy of it). With pytest-xdist every worker has session fixtures of its own, so the
+builds go through built_once: the first worker to ask builds, the others wait for it and read the same files.
 
 - demo_warehouse: the demo company, plus one account whose ids are SQL, from a folder whose name is SQL (the
   tests of `mrr check`, `mrr export`, --strict, idempotency, hostile inputs, readers during builds, the port);
@@ -9,7 +10,10 @@ warehouse work on a copy of it):
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -53,12 +57,14 @@ def add_hostile_account(data: Path) -> None:
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """The demo seeds + the hostile account, from `<tmp>/it's; drop table x; --/`, built at AS_OF into
     `<tmp>/it's; drop table x; --.out/warehouse.duckdb` with --full-refresh. Read it, never write to it."""
-    root = tmp_path_factory.mktemp("demo")
+    root = built_once(tmp_path_factory, "demo", _build_demo)
+    return Warehouse(data=root / HOSTILE_FOLDER, database=root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb")
+
+
+def _build_demo(root: Path) -> None:
     data = copy_seeds(root / HOSTILE_FOLDER)
     add_hostile_account(data)
-    database = root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb"
-    run_build(data, AS_OF, database, full_refresh=True)
-    return Warehouse(data=data, database=database)
+    run_build(data, AS_OF, root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb", full_refresh=True)
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,32 @@ class BuiltCompany:
 @pytest.fixture(scope="session", params=sorted(edge_companies.AS_OF))
 def edge_company(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> BuiltCompany:
     name, as_of = request.param, edge_companies.AS_OF[request.param]
-    root = tmp_path_factory.mktemp(name)
-    data = write_raw_folder(root / "data", getattr(edge_companies, name)())
-    return BuiltCompany(name, data, as_of, run_build(data, as_of, root / "out" / "warehouse.duckdb", full_refresh=True))
+
+    def build(root: Path) -> None:
+        data = write_raw_folder(root / "data", getattr(edge_companies, name)())
+        run_build(data, as_of, root / "out" / "warehouse.duckdb", full_refresh=True)
+
+    root = built_once(tmp_path_factory, name, build)
+    return BuiltCompany(name, root / "data", as_of, root / "out" / "warehouse.duckdb")
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder `name` of this test run, filled by build(folder) in the first process that asks for it.
+
+    Under xdist the run's temporary folder is the parent of each worker's; a file lock makes a second worker
+    wait for the build instead of repeating it (each ~10-25 s of dbt on a core the other worker needs)."""
+    base = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        base = base.parent
+    root, built = base / name, base / f"{name}.built"
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            build(root)
+            built.touch()
+    return root
 
 
 @pytest.fixture
