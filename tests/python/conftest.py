@@ -57,14 +57,17 @@ def add_hostile_account(data: Path) -> None:
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """The demo seeds + the hostile account, from `<tmp>/it's; drop table x; --/`, built at AS_OF into
     `<tmp>/it's; drop table x; --.out/warehouse.duckdb` with --full-refresh. Read it, never write to it."""
-    root = built_once(tmp_path_factory, "demo", _build_demo)
+    return _demo_paths(built_once(tmp_path_factory, "demo", _build_demo))
+
+
+def _demo_paths(root: Path) -> Warehouse:
     return Warehouse(data=root / HOSTILE_FOLDER, database=root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb")
 
 
 def _build_demo(root: Path) -> None:
-    data = copy_seeds(root / HOSTILE_FOLDER)
-    add_hostile_account(data)
-    run_build(data, AS_OF, root / f"{HOSTILE_FOLDER}.out" / "warehouse.duckdb", full_refresh=True)
+    demo = _demo_paths(root)
+    add_hostile_account(copy_seeds(demo.data))
+    run_build(demo.data, AS_OF, demo.database, full_refresh=True)
 
 
 @dataclass(frozen=True)
