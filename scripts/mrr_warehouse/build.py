@@ -14,6 +14,7 @@ process named in its `owner.pid` is gone.
 
 from __future__ import annotations
 
+import gc
 import glob
 import os
 import shutil
@@ -68,7 +69,7 @@ def build(
     try:
         staged = work_dir / target.name
         settings = dbt_settings(staged, as_of)
-        with environment(settings), dbt_project_parsed_meanwhile() as parsed_manifest:
+        with cyclic_gc_paused(), environment(settings), dbt_project_parsed_meanwhile() as parsed_manifest:
             _start_from_published(target, staged, full_refresh)
             refuse_earlier_as_of(staged, as_of or date.today())
             load_inputs(Path(data_dir or default_data_dir()), staged)
@@ -145,6 +146,24 @@ def _start_from_published(target: Path, staged: Path, full_refresh: bool) -> Non
     except duckdb.Error as error:
         raise BuildError(f"{target}: not a DuckDB database this build can start from ({_one_line(str(error))}); "
                          "use --full-refresh to build from an empty file") from error
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector off for the block, then put it back as it was.
+
+    dbt makes and drops many reference cycles for every node (Jinja contexts, events). Collecting them holds
+    the GIL, so each pass stops both dbt threads: a 10k build spent 1.1-1.8 s in ~1,700 collections, up to
+    0.2 s each, however large its data. Left alone, the cycles hold ~60 MB until the collector runs after the
+    build (or the `mrr` process exits).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager

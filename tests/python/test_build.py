@@ -6,6 +6,7 @@ last test, which runs real dbt on a one-model project to check the handover of t
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -46,7 +47,7 @@ class FakeDbt:
 
     def invoke(self, runner: dbtRunner, args: list[str]) -> SimpleNamespace:
         settings = {"as_of": os.environ[AS_OF_ENV], "database_setting": os.environ[DATABASE_ENV],
-                    "spill_setting": os.environ[TEMP_DIR_ENV]}
+                    "spill_setting": os.environ[TEMP_DIR_ENV], "cyclic_gc": gc.isenabled()}
         if args[0] == "parse":
             self.parses.append({"args": args, **settings})
             return SimpleNamespace(success=True, exception=None, result=PARSED_MANIFEST)
@@ -144,6 +145,22 @@ def test_the_project_is_parsed_while_the_files_load_in_the_environment_of_the_bu
     # What the profile reads is the same in both: otherwise the build's dbt would have to parse it all again.
     for setting in ("as_of", "database_setting", "spill_setting"):
         assert parse[setting] == run[setting], setting
+
+
+def test_the_cyclic_garbage_collector_is_off_while_dbt_runs_and_back_on_after(monkeypatch, data_dir, published):
+    assert gc.isenabled()
+    fake = _install(monkeypatch, _result(True))
+    build(data_dir, date(2026, 10, 31), published, full_refresh=True)
+    assert fake.parses[0]["cyclic_gc"] is False
+    assert fake.calls[0]["cyclic_gc"] is False
+    assert gc.isenabled()
+
+
+def test_a_failed_build_turns_the_cyclic_garbage_collector_back_on(monkeypatch, data_dir, published):
+    _install(monkeypatch, _result(False, _node("model.mrr_warehouse.fct_mrr", "error", "boom")))
+    with pytest.raises(BuildError):
+        build(data_dir, date(2026, 10, 31), published, full_refresh=True)
+    assert gc.isenabled()
 
 
 def test_duckdb_spills_into_the_work_folder_under_a_name_that_never_changes(monkeypatch, data_dir, published):
