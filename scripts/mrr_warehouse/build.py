@@ -154,8 +154,8 @@ def cyclic_gc_paused() -> Iterator[None]:
 
     dbt makes and drops many reference cycles for every node (Jinja contexts, events). Collecting them holds
     the GIL, so each pass stops both dbt threads: a 10k build spent 1.1-1.8 s in ~1,700 collections, up to
-    0.2 s each, however large its data. Left alone, the cycles hold ~60 MB until the collector runs after the
-    build (or the `mrr` process exits).
+    0.2 s each, however large its data. Left alone, the cycles hold ~60-100 MB until the collector runs after
+    the build (or the `mrr` process exits).
     """
     was_enabled = gc.isenabled()
     gc.disable()
