@@ -196,7 +196,8 @@ def _parse_dbt_project() -> Any:
         from dbt.cli.main import dbtRunner
 
         root = str(project_root())
-        # Silent (its log file still has it all): the build prints what matters, a parse error included.
+        # Silent, log file included (it follows --log-level): the build's dbt logs and prints what matters,
+        # a parse error included.
         # No manifest.json: the build writes it when it ends.
         result = dbtRunner().invoke(["parse", "--log-level", "none", "--no-write-json", "--project-dir", root,
                                      "--profiles-dir", root])
