@@ -3,8 +3,9 @@
 For each size (accounts, smallest first):
 1. the raw extract comes from `mrr generate` (Parquet, months + 1 months ending END_MONTH; the last one is the
    "new month"), or from the cache folder when it was generated before with the same accounts, months and seed;
-2. analyses/lower_bound_account_mrr.sql and analyses/naive_account_mrr.sql run in plain DuckDB, each in a child
-   process that first loads the same files into a fresh database with the project's loader (load included);
+2. analyses/lower_bound_account_mrr.sql and analyses/naive_account_mrr.sql, compiled by dbt once per bench (they
+   share a macro), run in plain DuckDB, each in a child process that first loads the same files into a fresh
+   database with the project's loader (load included);
 3. `mrr build --full-refresh` runs with as_of = the last day of month M (the new month excluded);
 4. both references are compared with marts.fct_mrr (rows with mrr > 0), to the cent;
 5. `mrr build` runs again on the same database with as_of = the last day of month M + 1 (incremental).
@@ -34,6 +35,7 @@ from typing import Any
 import duckdb
 
 from mrr_warehouse import generate
+from mrr_warehouse.build import dbt_settings, run_dbt
 from mrr_warehouse.errors import UsageError
 from mrr_warehouse.inputs import load_inputs
 from mrr_warehouse.project import project_root
@@ -128,10 +130,11 @@ def bench(sizes: Sequence[int], months: int = DEFAULT_MONTHS, seed: int = DEFAUL
         raise UsageError(f"--cache {cache}: not a folder")
     cache.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
+    queries = compile_reference_queries(cache / "reference-queries")
     results = []
     for accounts in sorted(sizes):
         echo(f"bench: {accounts:,} accounts x {months} months (+1 new month)...")
-        results.append(bench_size(accounts, months, seed, cache, echo))
+        results.append(bench_size(accounts, months, seed, cache, queries, echo))
     environment = _environment(load_before, os.getloadavg())
     echo(render(results, environment))
     _write_json(cache / RESULTS_FILE, months, seed, environment, results)
@@ -143,13 +146,28 @@ def bench(sizes: Sequence[int], months: int = DEFAULT_MONTHS, seed: int = DEFAUL
 # ---------------------------------------------------------------------------------------------------
 
 
+def compile_reference_queries(folder: Path) -> dict[str, Path]:
+    """The analyses REFERENCES names, compiled by dbt into plain DuckDB SQL files in folder: {table: file}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    root = str(project_root())
+    args = ["compile", "--select", *REFERENCES.values(), "--project-dir", root, "--profiles-dir", root,
+            "--target-path", str(folder / "dbt-target"), "--log-path", str(folder), "--log-level", "none"]
+    database = folder / "compile.duckdb"  # dbt connects while compiling; nothing is written to it
+    result = run_dbt(args, database, dbt_settings(database, None))
+    queries = {}
+    for node_result in result.result.results:
+        queries[node_result.node.name] = folder / f"{node_result.node.name}.sql"
+        queries[node_result.node.name].write_text(node_result.node.compiled_code, encoding="utf-8")
+    return queries
+
+
 def as_of_dates(end_month: date = END_MONTH) -> tuple[date, date]:
     """(last day of month M, last day of month M + 1 = the new month)."""
     following = (end_month.replace(day=28) + timedelta(days=4)).replace(day=1)
     return end_month - timedelta(days=1), following - timedelta(days=1)
 
 
-def bench_size(accounts: int, months: int, seed: int, cache: Path,
+def bench_size(accounts: int, months: int, seed: int, cache: Path, queries: dict[str, Path],
                echo: Callable[[str], None] = print) -> SizeResult:
     data_dir, counts, generate_seconds = ensure_data(cache, accounts, months, seed)
     made = "reused" if generate_seconds is None else f"generated in {generate_seconds:.1f} s"
@@ -160,7 +178,7 @@ def bench_size(accounts: int, months: int, seed: int, cache: Path,
     run_dir.mkdir(parents=True)
     full_as_of, new_month_as_of = as_of_dates()
     for label, table in REFERENCES.items():
-        result.steps[label] = _reference_step(data_dir, run_dir, table, full_as_of)
+        result.steps[label] = _reference_step(data_dir, run_dir, queries[table], full_as_of)
         echo(_progress(label, result.steps[label]))
     warehouse = run_dir / "warehouse.duckdb"
     for label, as_of, full_refresh in (("full", full_as_of, True), ("incremental", new_month_as_of, False)):
@@ -212,9 +230,9 @@ def _build_step(data_dir: Path, warehouse: Path, as_of: date, full_refresh: bool
     return step
 
 
-def _reference_step(data_dir: Path, run_dir: Path, table: str, as_of: date) -> Step:
+def _reference_step(data_dir: Path, run_dir: Path, sql: Path, as_of: date) -> Step:
+    table = sql.stem
     database, result_file = run_dir / f"{table}.duckdb", run_dir / f"{table}.json"
-    sql = project_root() / "analyses" / f"{table}.sql"
     command = [sys.executable, "-m", "mrr_warehouse.bench", str(data_dir), str(database), str(sql),
                as_of.isoformat(), str(result_file)]
     step = measure(command, run_dir / f"{table}.log")
@@ -420,7 +438,7 @@ def _write_json(path: Path, months: int, seed: int, environment: dict[str, Any],
 
 
 def run_reference_query(data_dir: Path, database: Path, sql_file: Path, as_of: date) -> dict[str, Any]:
-    """Load data_dir into a fresh database with the project's loader, then run one query of analyses/ on it."""
+    """Load data_dir into a fresh database with the project's loader, then run one compiled query of analyses/."""
     database.unlink(missing_ok=True)
     started = time.perf_counter()
     load_inputs(data_dir, database)

@@ -215,8 +215,8 @@ def dbt_build_args(full_refresh: bool) -> list[str]:
     return args
 
 
-def run_dbt(args: Sequence[str], database: Path, settings: dict[str, str], manifest: Any = None) -> None:
-    """Invoke dbt in-process against database; raise BuildError naming the failed nodes.
+def run_dbt(args: Sequence[str], database: Path, settings: dict[str, str], manifest: Any = None) -> Any:
+    """Invoke dbt in-process against database; return its dbtRunnerResult, or raise BuildError naming the failed nodes.
 
     It runs in the environment `settings` (dbt_settings). Given a manifest (dbt_project_parsed_meanwhile), dbt
     does not parse the project again.
@@ -229,6 +229,7 @@ def run_dbt(args: Sequence[str], database: Path, settings: dict[str, str], manif
         finally:
             _release_dbt_database()
     check_result(result)
+    return result
 
 
 def dbt_settings(database: Path, as_of: date | None) -> dict[str, str]:

@@ -16,7 +16,6 @@ import pytest
 
 from mrr_warehouse import bench
 from mrr_warehouse.cli import build_parser
-from mrr_warehouse.project import project_root
 
 ACCOUNTS, MONTHS, SEED = 1000, 12, 5
 REFERENCE_TABLES = tuple(bench.REFERENCES.values())
@@ -75,7 +74,7 @@ def test_reference_query_gives_exactly_fct_mrr_active_rows_for_the_new_month_too
     _results, _printed, cache = bench_run
     warehouse = cache / "runs" / f"accounts-{ACCOUNTS}" / "warehouse.duckdb"
     _, new_month_as_of = bench.as_of_dates()
-    sql = (project_root() / "analyses" / f"{table}.sql").read_text()
+    sql = (cache / "reference-queries" / f"{table}.sql").read_text()
     with closing(duckdb.connect(str(warehouse))) as connection:
         connection.execute(f"set variable as_of = date '{new_month_as_of.isoformat()}'")
         connection.execute(sql)
@@ -86,6 +85,15 @@ def test_reference_query_gives_exactly_fct_mrr_active_rows_for_the_new_month_too
         months = connection.execute(f"select count(distinct month), max(month) from {table}").fetchone()
     assert (missing, extra) == ([], [])
     assert months == (MONTHS + 1, new_month_as_of.replace(day=1))
+
+
+def test_the_reference_queries_are_the_analyses_compiled_with_their_shared_macro(bench_run):
+    _results, _printed, cache = bench_run
+    for table in REFERENCE_TABLES:
+        compiled = (cache / "reference-queries" / f"{table}.sql").read_text()
+        assert f"create or replace table {table} as" in compiled
+        assert "from raw.billing_subscription_items" in compiled and "select * from final" in compiled
+        assert "{%" not in compiled and "{{" not in compiled
 
 
 def test_peak_memory_is_summed_over_the_whole_process_tree(tmp_path):
