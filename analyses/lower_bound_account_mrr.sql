@@ -12,7 +12,7 @@
 --
 -- Why it is fast: each line is expanded only over the months it counts in (unnest of an integer range per
 -- line), never lines x all months, and aggregated once per pricing group and once per account; the rest,
--- shared with analyses/naive_account_mrr.sql, is macros/account_mrr_reference_query.sql.
+-- shared with analyses/naive_account_mrr.sql, is macros/analyses/account_mrr_reference_query.sql.
 
 create or replace table lower_bound_account_mrr as
 

@@ -3,7 +3,7 @@
 -- line counts in. Its cost grows with lines x all months, which is what the warehouse must not do; the
 -- bench times it on the same data to show the difference. Same result as
 -- analyses/lower_bound_account_mrr.sql and marts.fct_mrr (rows with mrr > 0), to the cent, on clean data:
--- the two share macros/account_mrr_reference_query.sql and differ only in the CTEs below, how lines and
+-- the two share macros/analyses/account_mrr_reference_query.sql and differ only in the CTEs below, how lines and
 -- discounts meet the months.
 --
 -- Not a dbt model (dbt compiles analyses, never runs them). Compile it, then run it in a database loaded
