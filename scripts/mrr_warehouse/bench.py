@@ -155,9 +155,9 @@ def compile_reference_queries(folder: Path) -> dict[str, Path]:
     database = folder / "compile.duckdb"  # dbt connects while compiling; nothing is written to it
     result = run_dbt(args, database, dbt_settings(database, None))
     queries = {}
-    for node_result in result.result.results:
-        queries[node_result.node.name] = folder / f"{node_result.node.name}.sql"
-        queries[node_result.node.name].write_text(node_result.node.compiled_code, encoding="utf-8")
+    for node in (node_result.node for node_result in result.result.results):
+        queries[node.name] = folder / f"{node.name}.sql"
+        queries[node.name].write_text(node.compiled_code, encoding="utf-8")
     return queries
 
 
