@@ -9,8 +9,10 @@ Each report is empty when the marts agree with the reference, else it lists the 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import duckdb
 
@@ -41,6 +43,122 @@ def rejected_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> st
         if keys:
             lines.append(f"{label} ({len(keys)}): " + ", ".join(f"{t}:{k}" for t, k in sorted(keys)[:SHOWN]))
     return "\n".join(lines)
+
+
+# Issue 4's bridges and rates, from the reference's MRR and movements alone. Movement type -> bridge column and
+# the sign that makes it a magnitude (contraction and churn are negative movements, positive bridge columns).
+BRIDGE_FLOWS = {"new": ("new_mrr", 1), "expansion": ("expansion_mrr", 1), "reactivation": ("reactivation_mrr", 1),
+                "contraction": ("contraction_mrr", -1), "churn": ("churn_mrr", -1), "fx": ("fx_mrr", 1)}
+CUSTOMER_EVENTS = {"new": "new_customers", "reactivation": "reactivated_customers", "churn": "churned_customers"}
+PERIOD_STARTS = {
+    "mrr_bridge_quarterly": lambda month: month.replace(month=(month.month - 1) // 3 * 3 + 1),
+    "mrr_bridge_yearly": lambda month: month.replace(month=1),
+}
+
+
+def bridges_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """The monthly, quarterly and yearly bridges and their rates (issue 4) against the reference's, column by column:
+    amounts and customer counts exactly, rates to 12 significant digits (the marts hold them as doubles)."""
+    monthly = _reference_monthly_bridge(reference)
+    expected = {"mrr_bridge_monthly": monthly, "mrr_kpis_monthly": monthly}
+    for mart, period_start in PERIOD_STARTS.items():
+        expected[mart] = _reference_period_bridge(monthly, period_start)
+    lines = []
+    for mart, rows in expected.items():
+        key_column = "month" if mart.endswith("monthly") else "period_start"
+        result = warehouse.execute(f"select * from marts.{mart}")
+        names = [column[0] for column in result.description]
+        marts_rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        actual = {_as_date(row[key_column]): row for row in marts_rows}
+        if actual.keys() != rows.keys():
+            lines.append(f"{mart}: {key_column}s only in the reference {sorted(rows.keys() - actual.keys())[:SHOWN]}, "
+                         f"only in the warehouse {sorted(actual.keys() - rows.keys())[:SHOWN]}")
+        for key in sorted(rows.keys() & actual.keys()):
+            lines += [f"{mart} | {key} | {column}: reference {_shown(want)}, warehouse {actual[key][column]}"
+                      for column, want in _with_rates(rows[key]).items()
+                      if column in actual[key] and not _agrees(want, actual[key][column])]
+    return "\n".join(lines[:SHOWN] + ([f"... {len(lines) - SHOWN} more"] if len(lines) > SHOWN else []))
+
+
+def _reference_monthly_bridge(reference: dict) -> dict[date, dict]:
+    closing, active = defaultdict(lambda: Decimal("0.00")), defaultdict(int)
+    for (month, _account), mrr in reference["mrr"].items():
+        closing[month] += mrr
+        active[month] += mrr > 0
+    flows = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
+    events = defaultdict(lambda: defaultdict(int))
+    for (month, _account, kind), change in reference["movements"].items():
+        column, sign = BRIDGE_FLOWS[kind]
+        flows[month][column] += sign * change
+        if kind in CUSTOMER_EVENTS:
+            events[month][CUSTOMER_EVENTS[kind]] += 1
+    bridge, previous = {}, None
+    for month in reference["months"]:
+        bridge[month] = {
+            "opening_mrr": closing[previous] if previous else Decimal("0.00"),
+            **{column: flows[month][column] for column, _sign in BRIDGE_FLOWS.values()},
+            "closing_mrr": closing[month],
+            "opening_customers": active[previous] if previous else 0,
+            **{column: events[month][column] for column in CUSTOMER_EVENTS.values()},
+            "closing_customers": active[month],
+        }
+        previous = month
+    return bridge
+
+
+def _reference_period_bridge(monthly: dict[date, dict], period_start) -> dict[date, dict]:
+    """Opening of the first month, closing of the last, flows and customer events summed over the months."""
+    periods: dict[date, list[dict]] = defaultdict(list)
+    for month, row in sorted(monthly.items()):
+        periods[period_start(month)].append(row)
+    summed = [column for column, _sign in BRIDGE_FLOWS.values()] + list(CUSTOMER_EVENTS.values())
+    return {
+        start: {
+            "opening_mrr": rows[0]["opening_mrr"], "opening_customers": rows[0]["opening_customers"],
+            **{column: sum(row[column] for row in rows) for column in summed},
+            "closing_mrr": rows[-1]["closing_mrr"], "closing_customers": rows[-1]["closing_customers"],
+        }
+        for start, rows in periods.items()
+    }
+
+
+def _with_rates(row: dict) -> dict:
+    """A bridge row with issue 4's derived columns, rates as exact fractions (None where undefined)."""
+    def ratio(numerator, denominator) -> Fraction | None:
+        return Fraction(numerator) / Fraction(denominator) if denominator else None
+
+    opening, closing = row["opening_mrr"], row["closing_mrr"]
+    gained = row["new_mrr"] + row["expansion_mrr"] + row["reactivation_mrr"]
+    lost = row["churn_mrr"] + row["contraction_mrr"]
+    return {
+        **row,
+        "net_new_mrr": gained - lost,
+        "arr": 12 * closing,
+        "gained_mrr": gained,
+        "lost_mrr": lost,
+        "expansion_rate": ratio(row["expansion_mrr"], opening),
+        "contraction_rate": ratio(row["contraction_mrr"], opening),
+        "churn_rate": ratio(row["churn_mrr"], opening),
+        "gross_mrr_churn_rate": ratio(lost, opening),
+        "net_mrr_churn_rate": ratio(lost - row["expansion_mrr"], opening),
+        "nrr": ratio(opening + row["expansion_mrr"] - lost, opening),
+        "grr": ratio(opening - lost, opening),
+        "logo_churn_rate": ratio(row["churned_customers"], row["opening_customers"]),
+        "quick_ratio": ratio(gained, lost),
+        "arpa": ratio(closing, row["closing_customers"]),
+    }
+
+
+def _agrees(expected, actual) -> bool:
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    if isinstance(expected, Fraction):
+        return abs(Fraction(actual) - expected) <= abs(expected) * Fraction(1, 10**12)
+    return expected == actual
+
+
+def _shown(value):
+    return float(value) if isinstance(value, Fraction) else value
 
 
 def _as_date(value) -> date:

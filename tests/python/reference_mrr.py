@@ -5,6 +5,7 @@ keeps every amount as an exact fraction until the one rounding to the cent the r
 It shares no code with the dbt models, so a pytest can compare the warehouse with it.
 
     compute(data_dir, as_of) -> {
+        'months':    [date],                                           # reporting months (rule 2), in order
         'mrr':       {(month, account_id): Decimal},                   # active months + churn months (0)
         'movements': {(month, account_id, movement_type): Decimal},    # signed mrr_change, zero omitted
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
@@ -628,7 +629,7 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
                 movements[(month, account_id, kind)] = change
             ever_active = ever_active or current > 0
             previous = current
-    return {"mrr": mrr, "movements": movements, "rejected": raw.rejected}
+    return {"months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected}
 
 
 def monthly_totals(result: dict) -> dict[date, tuple[Decimal, int]]:

@@ -14,7 +14,7 @@ from contextlib import closing
 
 import duckdb
 import pytest
-from conformance import movements_report, mrr_report, rejected_report
+from conformance import bridges_report, movements_report, mrr_report, rejected_report
 from reference_mrr import compute
 
 # (account, month) -> MRR in fct_mrr; None: no row (neither active nor its churn month).
@@ -170,6 +170,11 @@ def test_fct_mrr_movements_match_the_reference(warehouse, reference):
 
 def test_rejected_rows_match_the_reference(warehouse, reference):
     report = rejected_report(warehouse, reference)
+    assert not report, report
+
+
+def test_bridges_and_their_rates_match_the_reference(warehouse, reference):
+    report = bridges_report(warehouse, reference)
     assert not report, report
 
 
