@@ -59,24 +59,66 @@ PERIOD_STARTS = {
 def bridges_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """The monthly, quarterly and yearly bridges and their rates (issue 4) against the reference's, column by column:
     amounts and customer counts exactly, rates to 12 significant digits (the marts hold them as doubles)."""
-    monthly = _reference_monthly_bridge(reference)
-    expected = {"mrr_bridge_monthly": monthly, "mrr_kpis_monthly": monthly}
+    monthly = {month: _with_totals(row) for month, row in _reference_monthly_bridge(reference).items()}
+    expected = {"mrr_bridge_monthly": monthly, "mrr_kpis_monthly": _with_rates(monthly)}
     for mart, period_start in PERIOD_STARTS.items():
-        expected[mart] = _reference_period_bridge(monthly, period_start)
+        expected[mart] = _with_rates(_reference_period_bridge(monthly, period_start))
     lines = []
     for mart, rows in expected.items():
         key_column = "month" if mart.endswith("monthly") else "period_start"
-        result = warehouse.execute(f"select * from marts.{mart}")
-        names = [column[0] for column in result.description]
-        marts_rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-        actual = {_as_date(row[key_column]): row for row in marts_rows}
-        if actual.keys() != rows.keys():
-            lines.append(f"{mart}: {key_column}s only in the reference {sorted(rows.keys() - actual.keys())[:SHOWN]}, "
-                         f"only in the warehouse {sorted(actual.keys() - rows.keys())[:SHOWN]}")
-        for key in sorted(rows.keys() & actual.keys()):
-            lines += [f"{mart} | {key} | {column}: reference {_shown(want)}, warehouse {actual[key][column]}"
-                      for column, want in _with_rates(rows[key]).items()
-                      if column in actual[key] and not _agrees(want, actual[key][column])]
+        lines += _mart_mismatches(warehouse, mart, [key_column], {(key,): row for key, row in rows.items()})
+    return _first_lines(lines)
+
+
+def cohorts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """marts.cohort_retention against cohorts by first active month, worked out from the reference's MRR."""
+    first_active: dict[str, date] = {}
+    for (month, account), mrr in sorted(reference["mrr"].items()):
+        if mrr > 0:
+            first_active.setdefault(account, month)
+    cohorts = defaultdict(lambda: {"cohort_customers": 0, "cohort_starting_mrr": Decimal("0.00")})
+    retained = defaultdict(lambda: {"customers_retained": 0, "mrr_retained": Decimal("0.00")})
+    for (month, account), mrr in reference["mrr"].items():
+        cohort = first_active[account]
+        if month == cohort:
+            cohorts[cohort]["cohort_customers"] += 1
+            cohorts[cohort]["cohort_starting_mrr"] += mrr
+        retained[(cohort, month)]["customers_retained"] += mrr > 0
+        retained[(cohort, month)]["mrr_retained"] += mrr
+    expected = {}
+    for cohort, size in cohorts.items():
+        for month in (month for month in reference["months"] if month >= cohort):
+            row = {**size, **retained[(cohort, month)],
+                   "months_since_start": (month.year - cohort.year) * 12 + month.month - cohort.month}
+            row["logo_retention"] = Fraction(row["customers_retained"], row["cohort_customers"])
+            row["revenue_retention"] = (Fraction(row["mrr_retained"]) / Fraction(row["cohort_starting_mrr"])
+                                        if row["cohort_starting_mrr"] else None)
+            expected[(cohort, month)] = row
+    return _first_lines(_mart_mismatches(warehouse, "cohort_retention", ["cohort_month", "month"], expected))
+
+
+def _mart_mismatches(warehouse: duckdb.DuckDBPyConnection, mart: str, key_columns: list[str],
+                     expected: dict[tuple, dict]) -> list[str]:
+    """One line per key found on one side only and per expected column whose value the mart does not have."""
+    result = warehouse.execute(f"select * from marts.{mart}")
+    names = [column[0] for column in result.description]
+    actual = {}
+    for values in result.fetchall():
+        row = dict(zip(names, values, strict=True))
+        actual[tuple(_as_date(row[column]) for column in key_columns)] = row
+    lines = []
+    if actual.keys() != expected.keys():
+        lines.append(f"{mart}: keys only in the reference {sorted(expected.keys() - actual.keys())[:5]}, "
+                     f"only in the warehouse {sorted(actual.keys() - expected.keys())[:5]}")
+    for key in sorted(expected.keys() & actual.keys()):
+        label = " | ".join(str(part) for part in key)
+        lines += [f"{mart} | {label} | {column}: reference {_shown(want)}, warehouse {actual[key].get(column, '-')}"
+                  for column, want in expected[key].items()
+                  if column not in actual[key] or not _agrees(want, actual[key][column])]
+    return lines
+
+
+def _first_lines(lines: list[str]) -> str:
     return "\n".join(lines[:SHOWN] + ([f"... {len(lines) - SHOWN} more"] if len(lines) > SHOWN else []))
 
 
@@ -113,40 +155,46 @@ def _reference_period_bridge(monthly: dict[date, dict], period_start) -> dict[da
         periods[period_start(month)].append(row)
     summed = [column for column, _sign in BRIDGE_FLOWS.values()] + list(CUSTOMER_EVENTS.values())
     return {
-        start: {
+        start: _with_totals({
             "opening_mrr": rows[0]["opening_mrr"], "opening_customers": rows[0]["opening_customers"],
             **{column: sum(row[column] for row in rows) for column in summed},
             "closing_mrr": rows[-1]["closing_mrr"], "closing_customers": rows[-1]["closing_customers"],
-        }
+        })
         for start, rows in periods.items()
     }
 
 
-def _with_rates(row: dict) -> dict:
-    """A bridge row with issue 4's derived columns, rates as exact fractions (None where undefined)."""
+def _with_totals(row: dict) -> dict:
+    """A bridge row with net new MRR (fx left out, as in the README) and ARR."""
+    gained = row["new_mrr"] + row["expansion_mrr"] + row["reactivation_mrr"]
+    return {**row, "net_new_mrr": gained - row["churn_mrr"] - row["contraction_mrr"], "arr": 12 * row["closing_mrr"]}
+
+
+def _with_rates(rows: dict[date, dict]) -> dict[date, dict]:
+    """Bridge rows with issue 4's KPI columns, rates as exact fractions (None where undefined)."""
     def ratio(numerator, denominator) -> Fraction | None:
         return Fraction(numerator) / Fraction(denominator) if denominator else None
 
-    opening, closing = row["opening_mrr"], row["closing_mrr"]
-    gained = row["new_mrr"] + row["expansion_mrr"] + row["reactivation_mrr"]
-    lost = row["churn_mrr"] + row["contraction_mrr"]
-    return {
-        **row,
-        "net_new_mrr": gained - lost,
-        "arr": 12 * closing,
-        "gained_mrr": gained,
-        "lost_mrr": lost,
-        "expansion_rate": ratio(row["expansion_mrr"], opening),
-        "contraction_rate": ratio(row["contraction_mrr"], opening),
-        "churn_rate": ratio(row["churn_mrr"], opening),
-        "gross_mrr_churn_rate": ratio(lost, opening),
-        "net_mrr_churn_rate": ratio(lost - row["expansion_mrr"], opening),
-        "nrr": ratio(opening + row["expansion_mrr"] - lost, opening),
-        "grr": ratio(opening - lost, opening),
-        "logo_churn_rate": ratio(row["churned_customers"], row["opening_customers"]),
-        "quick_ratio": ratio(gained, lost),
-        "arpa": ratio(closing, row["closing_customers"]),
-    }
+    def kpis(row: dict) -> dict:
+        opening, expansion = row["opening_mrr"], row["expansion_mrr"]
+        gained = row["new_mrr"] + expansion + row["reactivation_mrr"]
+        lost = row["churn_mrr"] + row["contraction_mrr"]
+        return {
+            "gained_mrr": gained,
+            "lost_mrr": lost,
+            "expansion_rate": ratio(expansion, opening),
+            "contraction_rate": ratio(row["contraction_mrr"], opening),
+            "churn_rate": ratio(row["churn_mrr"], opening),
+            "gross_mrr_churn_rate": ratio(lost, opening),
+            "net_mrr_churn_rate": ratio(lost - expansion, opening),
+            "nrr": ratio(opening + expansion - lost, opening),
+            "grr": ratio(opening - lost, opening),
+            "logo_churn_rate": ratio(row["churned_customers"], row["opening_customers"]),
+            "quick_ratio": ratio(gained, lost),
+            "arpa": ratio(row["closing_mrr"], row["closing_customers"]),
+        }
+
+    return {key: {**row, **kpis(row)} for key, row in rows.items()}
 
 
 def _agrees(expected, actual) -> bool:

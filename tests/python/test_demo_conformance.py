@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conformance import bridges_report, movements_report, mrr_report, rejected_report
+from conformance import bridges_report, cohorts_report, movements_report, mrr_report, rejected_report
 from reference_mrr import compute
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +64,12 @@ def test_rejected_rows_match_reference_rule_9(warehouse, reference):
 
 def test_bridges_and_their_rates_match_the_reference(warehouse, reference):
     report = bridges_report(warehouse, reference)
+    print(report)
+    assert not report, report
+
+
+def test_cohort_retention_matches_the_reference(warehouse, reference):
+    report = cohorts_report(warehouse, reference)
     print(report)
     assert not report, report
 
