@@ -10,7 +10,7 @@ Each report is empty when the marts agree with the reference, else it lists the 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -97,6 +97,62 @@ def cohorts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
     return _first_lines(_mart_mismatches(warehouse, "cohort_retention", ["cohort_month", "month"], expected))
 
 
+def losses_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """fct_mrr_losses and lost_mrr_by_reason_quarterly against the reference's churn and contraction movements,
+    each with the account's latest churn reason dated in the movement's month or the month before (issue 4):
+    a churn without one is 'unknown', a contraction without one is no loss of this drill-down."""
+    reasons = defaultdict(list)
+    for reason in reference["churn_reasons"]:
+        reasons[reason["account_id"]].append(reason)
+    losses = {}
+    for (month, account, kind), change in reference["movements"].items():
+        if kind not in ("churn", "contraction"):
+            continue
+        window = (_months_later(month, -1), _months_later(month, 1))
+        latest = max((reason for reason in reasons[account] if window[0] <= reason["churned_on"] < window[1]),
+                     key=lambda reason: reason["churned_on"], default={})
+        if kind == "contraction" and latest.get("reason_code") is None:
+            continue
+        losses[(month, account, kind)] = {
+            "quarter_start": PERIOD_STARTS["mrr_bridge_quarterly"](month), "lost_mrr": -change,
+            "reason_code": latest.get("reason_code") or "unknown", "churned_on": latest.get("churned_on"),
+            "notes": latest.get("notes"),
+        }
+    by_quarter = defaultdict(list)
+    for (month, account, _kind), loss in losses.items():
+        by_quarter[loss["quarter_start"]].append((-loss["lost_mrr"], account, month))
+    for ranked in by_quarter.values():
+        for rank, (_lost, account, month) in enumerate(sorted(ranked), start=1):
+            kind = "churn" if (month, account, "churn") in losses else "contraction"
+            losses[(month, account, kind)]["loss_rank_in_quarter"] = rank
+    lines = _mart_mismatches(warehouse, "fct_mrr_losses", ["month", "account_id", "movement_type"], losses)
+    return _first_lines(lines + _mart_mismatches(warehouse, "lost_mrr_by_reason_quarterly",
+                                                 ["quarter_start", "reason_code"], _losses_by_reason(losses)))
+
+
+def _losses_by_reason(losses: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Per quarter and reason: lost MRR by movement, accounts, and the account that lost most (its losses added)."""
+    groups = defaultdict(lambda: {"lost_mrr": Decimal("0.00"), "churn_mrr": Decimal("0.00"),
+                                  "contraction_mrr": Decimal("0.00"), "by_account": defaultdict(Decimal)})
+    for (_month, account, kind), loss in losses.items():
+        group = groups[(loss["quarter_start"], loss["reason_code"])]
+        group["lost_mrr"] += loss["lost_mrr"]
+        group[f"{kind}_mrr"] += loss["lost_mrr"]
+        group["by_account"][account] += loss["lost_mrr"]
+    expected = {}
+    for key, group in groups.items():
+        by_account = group.pop("by_account")
+        largest_mrr, largest_account = min((-lost, account) for account, lost in by_account.items())
+        expected[key] = {**group, "accounts_lost": len(by_account), "largest_loss_account_id": largest_account,
+                         "largest_loss_mrr": -largest_mrr}
+    return expected
+
+
+def _months_later(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _mart_mismatches(warehouse: duckdb.DuckDBPyConnection, mart: str, key_columns: list[str],
                      expected: dict[tuple, dict]) -> list[str]:
     """One line per key found on one side only and per expected column whose value the mart does not have."""
@@ -105,7 +161,7 @@ def _mart_mismatches(warehouse: duckdb.DuckDBPyConnection, mart: str, key_column
     actual = {}
     for values in result.fetchall():
         row = dict(zip(names, values, strict=True))
-        actual[tuple(_as_date(row[column]) for column in key_columns)] = row
+        actual[tuple(_key_part(row[column]) for column in key_columns)] = row
     lines = []
     if actual.keys() != expected.keys():
         lines.append(f"{mart}: keys only in the reference {sorted(expected.keys() - actual.keys())[:5]}, "
@@ -207,6 +263,10 @@ def _agrees(expected, actual) -> bool:
 
 def _shown(value):
     return float(value) if isinstance(value, Fraction) else value
+
+
+def _key_part(value):
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _as_date(value) -> date:

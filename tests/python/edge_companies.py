@@ -301,6 +301,12 @@ def currencies_and_contracts() -> Tables:
     subscription_id = company.subscribed("B_fx_and_contraction", "EUR")
     company.items(item("i_B_fx_and_contraction_1", subscription_id, "e100", "3", valid_to="2025-05-20"),
                   item("i_B_fx_and_contraction_2", subscription_id, "e100", "1", valid_from="2025-05-20"))
+    # Its contraction in May has reasons in April and May: the latest, product_gap, explains it (issue 4).
+    company.add("crm_churn_reasons",
+                {"account_id": "B_fx_and_contraction", "churned_on": "2025-04-20", "reason_code": "price",
+                 "notes": "asked for a discount"},
+                {"account_id": "B_fx_and_contraction", "churned_on": "2025-05-20", "reason_code": "product_gap",
+                 "notes": "two seats moved to a rival tool"})
     # An annual 1200 EUR less 120 EUR off: 90 EUR a month.
     subscription_id = company.subscribed("B_eur_annual_amt", "EUR")
     company.items(item("i_B_eur_annual_amt", subscription_id, "e_y1200"))

@@ -9,6 +9,7 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'mrr':       {(month, account_id): Decimal},                   # active months + churn months (0)
         'movements': {(month, account_id, movement_type): Decimal},    # signed mrr_change, zero omitted
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
+        'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
     }
 
 Decisions taken where the rules are silent are marked "Decision:" below.
@@ -305,7 +306,7 @@ class RawData:
         stage = self.staging.stage
         self.accounts = stage("crm_accounts", self.account)
         self.contracts = stage("crm_contracts", self.contract)
-        stage("crm_churn_reasons", self.churn_reason)
+        self.churn_reasons = stage("crm_churn_reasons", self.churn_reason)
         self.customers = stage("billing_customers", self.customer)
         self.plans = stage("billing_plans", self.plan)
         self.subscriptions = stage("billing_subscriptions", self.subscription)
@@ -371,10 +372,11 @@ class RawData:
                 "mrr_local": amount / CONTRACT_MONTHS[frequency], "currency": currency}
 
     def churn_reason(self, row: Row) -> dict:
-        parse_date(row["churned_on"])
+        churned_on = parse_date(row["churned_on"])
         if row["account_id"] not in self.accounts:
             raise BadValueError("unknown account")
-        return {}
+        return {"account_id": row["account_id"], "churned_on": churned_on, "reason_code": row["reason_code"],
+                "notes": row["notes"]}
 
     def customer(self, row: Row) -> dict:
         parse_date(row["created_at"])
@@ -629,7 +631,8 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
                 movements[(month, account_id, kind)] = change
             ever_active = ever_active or current > 0
             previous = current
-    return {"months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected}
+    return {"months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
+            "churn_reasons": list(raw.churn_reasons.values())}
 
 
 def monthly_totals(result: dict) -> dict[date, tuple[Decimal, int]]:

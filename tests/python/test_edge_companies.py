@@ -14,7 +14,7 @@ from contextlib import closing
 
 import duckdb
 import pytest
-from conformance import bridges_report, cohorts_report, movements_report, mrr_report, rejected_report
+from conformance import bridges_report, cohorts_report, losses_report, movements_report, mrr_report, rejected_report
 from reference_mrr import compute
 
 # (account, month) -> MRR in fct_mrr; None: no row (neither active nor its churn month).
@@ -180,6 +180,11 @@ def test_bridges_and_their_rates_match_the_reference(warehouse, reference):
 
 def test_cohort_retention_matches_the_reference(warehouse, reference):
     report = cohorts_report(warehouse, reference)
+    assert not report, report
+
+
+def test_lost_mrr_and_its_reasons_match_the_reference(warehouse, reference):
+    report = losses_report(warehouse, reference)
     assert not report, report
 
 
