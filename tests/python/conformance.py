@@ -97,6 +97,32 @@ def cohorts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
     return _first_lines(_mart_mismatches(warehouse, "cohort_retention", ["cohort_month", "month"], expected))
 
 
+def unit_economics_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """unit_economics_monthly against CAC, LTV and payback (issue 4) worked out from the reference's bridge and spend:
+    CAC = spend / new customers, LTV = ARPA / the logo churn rate averaged over this month and the two before
+    (months without one left out), payback = CAC / (new MRR / new customers)."""
+    def ratio(numerator, denominator) -> Fraction | None:
+        return None if numerator is None or not denominator else Fraction(numerator) / Fraction(denominator)
+
+    kpis = _with_rates(_reference_monthly_bridge(reference))
+    months = list(kpis)
+    expected = {}
+    for index, month in enumerate(months):
+        row = kpis[month]
+        churn_rates = [kpis[earlier]["logo_churn_rate"] for earlier in months[max(0, index - 2):index + 1]]
+        churn_rates = [rate for rate in churn_rates if rate is not None]
+        trailing = sum(churn_rates) / len(churn_rates) if churn_rates else None
+        spend, new_customers = reference["spend"][month], row["new_customers"]
+        expected[(month,)] = {
+            "sales_marketing_spend": spend, "new_customers": new_customers, "cac": ratio(spend, new_customers),
+            "arpa": row["arpa"], "new_customer_arpa": ratio(row["new_mrr"], new_customers),
+            "logo_churn_rate": row["logo_churn_rate"], "trailing_3m_logo_churn_rate": trailing,
+            "ltv": ratio(row["arpa"], trailing),
+            "cac_payback_months": ratio(ratio(spend, new_customers), ratio(row["new_mrr"], new_customers)),
+        }
+    return _first_lines(_mart_mismatches(warehouse, "unit_economics_monthly", ["month"], expected))
+
+
 def losses_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """fct_mrr_losses and lost_mrr_by_reason_quarterly against the reference's churn and contraction movements,
     each with the account's latest churn reason dated in the movement's month or the month before (issue 4):

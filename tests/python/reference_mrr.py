@@ -10,6 +10,7 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'movements': {(month, account_id, movement_type): Decimal},    # signed mrr_change, zero omitted
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
         'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
+        'spend':     {month: Decimal},                                 # sales and marketing spend, converted
     }
 
 Decisions taken where the rules are silent are marked "Decision:" below.
@@ -315,7 +316,7 @@ class RawData:
         self.invoices = stage("billing_invoices", self.invoice)
         stage("billing_invoice_lines", self.invoice_line)
         stage("kpi_goals", self.goal)
-        stage("sales_marketing_spend", self.spend)
+        self.marketing_spend = stage("sales_marketing_spend", self.spend)
 
     @property
     def rejected(self) -> set[tuple[str, str]]:
@@ -496,11 +497,13 @@ class RawData:
 
     def spend(self, row: Row) -> dict:
         require(row, "amount", "currency")
-        parse_date(row["month"])
-        _not_negative(parse_number(row["amount"]), "amount")
-        if not self.has_rate(upper(row["currency"])):
+        day = parse_date(row["month"])
+        amount = parse_number(row["amount"])
+        _not_negative(amount, "amount")
+        currency = upper(row["currency"])
+        if not self.has_rate(currency):
             raise BadValueError("currency has no rate")
-        return {}
+        return {"month": day and month_start(day), "amount": amount, "currency": currency}
 
 
 # --------------------------------------------------------------------------------------------
@@ -631,8 +634,14 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
                 movements[(month, account_id, kind)] = change
             ever_active = ever_active or current > 0
             previous = current
+    # Issue 4's CAC: each month's sales and marketing spend at the month's rates, rounded to the cent once.
+    spend = {month: Fraction(0) for month in months}
+    for record in raw.marketing_spend.values():
+        if record["month"] in spend:
+            spend[record["month"]] += record["amount"] * rate_by_month[record["month"]][record["currency"]]
     return {"months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
-            "churn_reasons": list(raw.churn_reasons.values())}
+            "churn_reasons": list(raw.churn_reasons.values()),
+            "spend": {month: round_cents(amount) for month, amount in spend.items()}}
 
 
 def monthly_totals(result: dict) -> dict[date, tuple[Decimal, int]]:

@@ -14,7 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conformance import bridges_report, cohorts_report, losses_report, movements_report, mrr_report, rejected_report
+from conformance import (
+    bridges_report,
+    cohorts_report,
+    losses_report,
+    movements_report,
+    mrr_report,
+    rejected_report,
+    unit_economics_report,
+)
 from reference_mrr import compute
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +84,12 @@ def test_cohort_retention_matches_the_reference(warehouse, reference):
 
 def test_lost_mrr_and_its_reasons_match_the_reference(warehouse, reference):
     report = losses_report(warehouse, reference)
+    print(report)
+    assert not report, report
+
+
+def test_cac_ltv_and_payback_match_the_reference(warehouse, reference):
+    report = unit_economics_report(warehouse, reference)
     print(report)
     assert not report, report
 

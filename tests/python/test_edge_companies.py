@@ -14,7 +14,15 @@ from contextlib import closing
 
 import duckdb
 import pytest
-from conformance import bridges_report, cohorts_report, losses_report, movements_report, mrr_report, rejected_report
+from conformance import (
+    bridges_report,
+    cohorts_report,
+    losses_report,
+    movements_report,
+    mrr_report,
+    rejected_report,
+    unit_economics_report,
+)
 from reference_mrr import compute
 
 # (account, month) -> MRR in fct_mrr; None: no row (neither active nor its churn month).
@@ -185,6 +193,11 @@ def test_cohort_retention_matches_the_reference(warehouse, reference):
 
 def test_lost_mrr_and_its_reasons_match_the_reference(warehouse, reference):
     report = losses_report(warehouse, reference)
+    assert not report, report
+
+
+def test_cac_ltv_and_payback_match_the_reference(warehouse, reference):
+    report = unit_economics_report(warehouse, reference)
     assert not report, report
 
 
