@@ -97,6 +97,30 @@ def cohorts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
     return _first_lines(_mart_mismatches(warehouse, "cohort_retention", ["cohort_month", "month"], expected))
 
 
+def period_to_date_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """mrr_period_to_date against the reference's bridge: the quarter and the year of the as_of month through that
+    month, beside the same number of months from the start of the period before (issue 4)."""
+    monthly = {month: _with_totals(row) for month, row in _reference_monthly_bridge(reference).items()}
+    if not monthly:
+        return ""
+    as_of_month, expected = max(monthly), {}
+    for period_type, mart in (("quarter", "mrr_bridge_quarterly"), ("year", "mrr_bridge_yearly")):
+        current_start = PERIOD_STARTS[mart](as_of_month)
+        months_to_date = (as_of_month.year - current_start.year) * 12 + as_of_month.month - current_start.month + 1
+        previous_start = _months_later(current_start, -{"quarter": 3, "year": 12}[period_type])
+        row = {"current_period_start": current_start, "months_to_date": months_to_date}
+        for which, start in (("current", current_start), ("previous", previous_start)):
+            rows = [monthly[month] for month in sorted(monthly)
+                    if start <= month < _months_later(start, months_to_date)]
+            row[f"{which}_opening_mrr"] = rows[0]["opening_mrr"] if rows else Decimal("0.00")
+            for column in [*(flow for flow, _sign in BRIDGE_FLOWS.values()), "net_new_mrr"]:
+                row[f"{which}_{column}"] = sum((month_row[column] for month_row in rows), Decimal("0.00"))
+            row[f"{which}_closing_mrr"] = rows[-1]["closing_mrr"] if rows else Decimal("0.00")
+        row["net_new_mrr_change"] = row["current_net_new_mrr"] - row["previous_net_new_mrr"]
+        expected[(period_type,)] = row
+    return _first_lines(_mart_mismatches(warehouse, "mrr_period_to_date", ["period_type"], expected))
+
+
 def unit_economics_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """unit_economics_monthly against CAC, LTV and payback (issue 4) worked out from the reference's bridge and spend:
     CAC = spend / new customers, LTV = ARPA / the logo churn rate averaged over this month and the two before

@@ -20,6 +20,7 @@ from conformance import (
     losses_report,
     movements_report,
     mrr_report,
+    period_to_date_report,
     rejected_report,
     unit_economics_report,
 )
@@ -198,6 +199,11 @@ def test_lost_mrr_and_its_reasons_match_the_reference(warehouse, reference):
 
 def test_cac_ltv_and_payback_match_the_reference(warehouse, reference):
     report = unit_economics_report(warehouse, reference)
+    assert not report, report
+
+
+def test_quarter_and_year_to_date_match_the_reference(warehouse, reference):
+    report = period_to_date_report(warehouse, reference)
     assert not report, report
 
 
