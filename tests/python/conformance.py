@@ -10,11 +10,12 @@ Each report is empty when the marts agree with the reference, else it lists the 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 import duckdb
+from reference_mrr import round_half_away
 
 SHOWN = 25
 
@@ -119,6 +120,74 @@ def period_to_date_report(warehouse: duckdb.DuckDBPyConnection, reference: dict)
         row["net_new_mrr_change"] = row["current_net_new_mrr"] - row["previous_net_new_mrr"]
         expected[(period_type,)] = row
     return _first_lines(_mart_mismatches(warehouse, "mrr_period_to_date", ["period_type"], expected))
+
+
+# How an open period's actual runs on to its end (README, Metrics): flows and rates at the same pace, retention as
+# 1 + its flows, levels from their value at the period's start, the rest as they stand.
+GOAL_PROJECTIONS = {
+    **dict.fromkeys(["new_mrr", "expansion_mrr", "reactivation_mrr", "contraction_mrr", "churn_mrr", "fx_mrr",
+                     "gained_mrr", "lost_mrr", "net_new_mrr", "new_customers", "reactivated_customers",
+                     "churned_customers", "expansion_rate", "contraction_rate", "churn_rate", "gross_mrr_churn_rate",
+                     "net_mrr_churn_rate", "logo_churn_rate"], "pace"),
+    "nrr": "retention", "grr": "retention",
+    "closing_mrr": "level", "arr": "level", "closing_customers": "level", "arpa": "level",
+    "opening_mrr": "fixed", "opening_customers": "fixed", "quick_ratio": "fixed",
+}
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def goals_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """kpi_goal_attainment against every valid goal's actual in the reference's bridges, its run-rate projection for
+    the open period (rounded to 10 decimals) and on_track in the goal's direction (issue 4)."""
+    monthly = {month: _with_totals(row) for month, row in _reference_monthly_bridge(reference).items()}
+    periods = {"month": _with_rates(monthly)}
+    for period_type, mart in (("quarter", "mrr_bridge_quarterly"), ("year", "mrr_bridge_yearly")):
+        periods[period_type] = _with_rates(_reference_period_bridge(monthly, PERIOD_STARTS[mart]))
+    as_of, expected = reference["as_of"], {}
+    for goal in reference["goals"]:
+        start, metric = goal["period_start"], goal["metric"]
+        row = periods[goal["period_type"]].get(start)
+        end = _months_later(start, PERIOD_MONTHS[goal["period_type"]]) - timedelta(days=1) if row else None
+        actual = _exact(row and row[metric])
+        is_complete = (end or start) <= as_of
+        projected = actual if is_complete or GOAL_PROJECTIONS[metric] == "fixed" else _projected(
+            actual, _level_at_start(metric, row), GOAL_PROJECTIONS[metric],
+            Fraction((end - start).days + 1, (as_of - start).days + 1) if row else None)
+        on_track = None if projected is None else (
+            projected >= goal["target"] if goal["direction"] == "at_least" else projected <= goal["target"])
+        expected[(goal["period_type"], start, metric, goal["direction"])] = {
+            "target": goal["target"], "actual": actual, "is_complete": is_complete, "projected_actual": projected,
+            "on_track": on_track,
+        }
+    return _first_lines(_mart_mismatches(
+        warehouse, "kpi_goal_attainment", ["period_type", "period_start", "metric", "direction"], expected))
+
+
+def _exact(value) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
+def _level_at_start(metric: str, row: dict | None) -> Fraction | None:
+    """A level metric's value when its period started, from the period's opening; None without one."""
+    if row is None or metric not in ("closing_mrr", "arr", "closing_customers", "arpa"):
+        return None
+    opening, customers = Fraction(row["opening_mrr"]), row["opening_customers"]
+    return {"closing_mrr": opening, "arr": 12 * opening, "closing_customers": Fraction(customers),
+            "arpa": opening / customers if customers else None}[metric]
+
+
+def _projected(actual: Fraction | None, at_start: Fraction | None, projection: str,
+               scale: Fraction | None) -> Fraction | None:
+    if actual is None or scale is None:
+        return None
+    if projection == "retention":
+        value = 1 + (actual - 1) * scale
+    elif projection == "level":
+        at_start = actual if at_start is None else at_start
+        value = at_start + (actual - at_start) * scale
+    else:
+        value = actual * scale
+    return round_half_away(value, 10)
 
 
 def unit_economics_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:

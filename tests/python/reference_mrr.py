@@ -5,12 +5,14 @@ keeps every amount as an exact fraction until the one rounding to the cent the r
 It shares no code with the dbt models, so a pytest can compare the warehouse with it.
 
     compute(data_dir, as_of) -> {
+        'as_of':     date,
         'months':    [date],                                           # reporting months (rule 2), in order
         'mrr':       {(month, account_id): Decimal},                   # active months + churn months (0)
         'movements': {(month, account_id, movement_type): Decimal},    # signed mrr_change, zero omitted
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
         'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
         'spend':     {month: Decimal},                                 # sales and marketing spend, converted
+        'goals':     [{period_type, period_start, metric, target, direction}],  # the valid kpi_goals rows
     }
 
 Decisions taken where the rules are silent are marked "Decision:" below.
@@ -315,7 +317,7 @@ class RawData:
         self.discounts = stage("billing_discounts", self.discount)
         self.invoices = stage("billing_invoices", self.invoice)
         stage("billing_invoice_lines", self.invoice_line)
-        stage("kpi_goals", self.goal)
+        self.goals = stage("kpi_goals", self.goal)
         self.marketing_spend = stage("sales_marketing_spend", self.spend)
 
     @property
@@ -493,7 +495,8 @@ class RawData:
             first_month = {"month": start.month, "quarter": (start.month - 1) // 3 * 3 + 1, "year": 1}[period_type]
             if (start.day, start.month) != (1, first_month):
                 raise BadValueError("period_start is not the first day of its period")
-        return {}
+        return {"period_type": period_type, "period_start": start, "metric": row["metric"],
+                "target": parse_number(row["target"]), "direction": lower(row["direction"])}
 
     def spend(self, row: Row) -> dict:
         require(row, "amount", "currency")
@@ -639,8 +642,8 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
     for record in raw.marketing_spend.values():
         if record["month"] in spend:
             spend[record["month"]] += record["amount"] * rate_by_month[record["month"]][record["currency"]]
-    return {"months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
-            "churn_reasons": list(raw.churn_reasons.values()),
+    return {"as_of": as_of, "months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
+            "churn_reasons": list(raw.churn_reasons.values()), "goals": list(raw.goals.values()),
             "spend": {month: round_cents(amount) for month, amount in spend.items()}}
 
 

@@ -17,6 +17,7 @@ import pytest
 from conformance import (
     bridges_report,
     cohorts_report,
+    goals_report,
     losses_report,
     movements_report,
     mrr_report,
@@ -204,6 +205,11 @@ def test_cac_ltv_and_payback_match_the_reference(warehouse, reference):
 
 def test_quarter_and_year_to_date_match_the_reference(warehouse, reference):
     report = period_to_date_report(warehouse, reference)
+    assert not report, report
+
+
+def test_goal_attainment_matches_the_reference(warehouse, reference):
+    report = goals_report(warehouse, reference)
     assert not report, report
 
 
