@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import duckdb
-from reference_mrr import round_half_away
+from reference_mrr import movements_of, round_half_away
 
 SHOWN = 25
 
@@ -69,6 +69,97 @@ def bridges_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
         key_column = "month" if mart.endswith("monthly") else "period_start"
         lines += _mart_mismatches(warehouse, mart, [key_column], {(key,): row for key, row in rows.items()})
     return _first_lines(lines)
+
+
+SLICE_TYPES = ("segment", "region", "industry", "owner")
+
+
+def slices_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """mrr_bridge_monthly_by_slice, account attributes only (the plan slice is left out), against the reference's
+    account-months bridged per month and value of each attribute ('(none)' without one)."""
+    def slices(month: date, account: str):
+        attributes = reference["accounts"].get(account, {})
+        return [(month, slice_type, attributes.get(slice_type) or "(none)") for slice_type in SLICE_TYPES]
+
+    expected = _bridged(_customer_months(reference["mrr"], reference["movements"]), slices)
+    return _first_lines(_mart_mismatches(warehouse, "mrr_bridge_monthly_by_slice",
+                                         ["month", "slice_type", "slice_value"], expected,
+                                         where=f"slice_type in {SLICE_TYPES}"))
+
+
+def parent_rollup_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """mrr_bridge_monthly_parent_rollup against the reference with every CRM account and the accounts below it as
+    one customer: their MRR and rounded fx effects added up, then rule 8 again (issue 4). A parent that is not a
+    valid account ends the climb; a loop stops after 20 steps."""
+    accounts = reference["accounts"]
+
+    def top_parent(account: str) -> str:
+        top = account
+        for _step in range(20):
+            parent = accounts[top]["parent_account_id"]
+            if parent not in accounts:
+                break
+            top = parent
+        return top
+
+    tops = {account: top_parent(account) for account in accounts}
+    family_sizes = defaultdict(int)
+    for top in tops.values():
+        family_sizes[top] += 1
+    customer = {account: top for account, top in tops.items() if family_sizes[top] > 1}
+    mrr, fx_effects = defaultdict(lambda: Decimal("0.00")), defaultdict(lambda: Decimal("0.00"))
+    for (month, account), amount in reference["mrr"].items():
+        mrr[(month, customer.get(account, account))] += amount
+    for (month, account), amount in reference["fx_effects"].items():
+        fx_effects[(month, customer.get(account, account))] += amount
+    movements, months = {}, reference["months"]
+    for name in {name for _month, name in mrr}:
+        previous, ever_active = Decimal("0.00"), False
+        for month in months:
+            current = mrr.get((month, name), Decimal("0.00"))
+            for kind, change in movements_of(previous, current, fx_effects[(month, name)], ever_active).items():
+                movements[(month, name, kind)] = change
+            ever_active, previous = ever_active or current > 0, current
+    expected = _bridged(_customer_months(mrr, movements), lambda month, _name: [(month,)])
+    calendar = {(month,): _with_totals(_bridge_sums([])) for month in months}
+    return _first_lines(_mart_mismatches(warehouse, "mrr_bridge_monthly_parent_rollup", ["month"],
+                                         {**calendar, **expected}))
+
+
+def _customer_months(mrr: dict[tuple[date, str], Decimal], movements: dict[tuple, Decimal]) -> list[tuple]:
+    """(month, customer, bridge row) for each month a customer has MRR or churns: its own one-customer bridge."""
+    flows = defaultdict(dict)
+    for (month, name, kind), change in movements.items():
+        flows[(month, name)][kind] = change
+    rows = []
+    for (month, name), closing in mrr.items():
+        if closing == 0 and not flows[(month, name)]:
+            continue  # zero MRR without a churn: no month of this customer's
+        opening = mrr.get((_months_later(month, -1), name), Decimal("0.00"))
+        moved = flows[(month, name)]
+        rows.append((month, name, {
+            "opening_mrr": opening, "closing_mrr": closing,
+            **{column: sign * moved.get(kind, Decimal("0.00")) for kind, (column, sign) in BRIDGE_FLOWS.items()},
+            "opening_customers": int(opening > 0), "closing_customers": int(closing > 0),
+            **{column: int(kind in moved) for kind, column in CUSTOMER_EVENTS.items()},
+        }))
+    return rows
+
+
+def _bridged(customer_months: list[tuple], keys) -> dict[tuple, dict]:
+    """Customer-month bridge rows added up per key (keys(month, customer) names the keys a row counts in)."""
+    grouped = defaultdict(list)
+    for month, name, row in customer_months:
+        for key in keys(month, name):
+            grouped[key].append(row)
+    return {key: _with_totals(_bridge_sums(rows)) for key, rows in grouped.items()}
+
+
+def _bridge_sums(rows: list[dict]) -> dict:
+    columns = ["opening_mrr", "closing_mrr", *(column for column, _sign in BRIDGE_FLOWS.values())]
+    counts = ["opening_customers", "closing_customers", *CUSTOMER_EVENTS.values()]
+    return {**{column: sum((row[column] for row in rows), Decimal("0.00")) for column in columns},
+            **{column: sum(row[column] for row in rows) for column in counts}}
 
 
 def cohorts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
@@ -273,9 +364,9 @@ def _months_later(month: date, months: int) -> date:
 
 
 def _mart_mismatches(warehouse: duckdb.DuckDBPyConnection, mart: str, key_columns: list[str],
-                     expected: dict[tuple, dict]) -> list[str]:
+                     expected: dict[tuple, dict], where: str = "true") -> list[str]:
     """One line per key found on one side only and per expected column whose value the mart does not have."""
-    result = warehouse.execute(f"select * from marts.{mart}")
+    result = warehouse.execute(f"select * from marts.{mart} where {where}")
     names = [column[0] for column in result.description]
     actual = {}
     for values in result.fetchall():

@@ -10,6 +10,8 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'mrr':       {(month, account_id): Decimal},                   # active months + churn months (0)
         'movements': {(month, account_id, movement_type): Decimal},    # signed mrr_change, zero omitted
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
+        'fx_effects': {(month, account_id): Decimal},                  # rounded fx effect of each active month
+        'accounts':  {account_id: {parent_account_id, segment, region, industry, owner}},  # valid CRM accounts
         'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
         'spend':     {month: Decimal},                                 # sales and marketing spend, converted
         'goals':     [{period_type, period_start, metric, target, direction}],  # the valid kpi_goals rows
@@ -353,7 +355,7 @@ class RawData:
     def account(row: Row) -> dict:
         parse_date(row["created_at"])
         # Decision: parent_account_id is a rollup label, not a checked foreign key.
-        return {}
+        return {column: row[column] for column in ("parent_account_id", "segment", "region", "industry", "owner")}
 
     def contract(self, row: Row) -> dict:
         require(row, "account_id", "start_date", "amount_per_period")
@@ -621,6 +623,7 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
         rate_by_month[month] = {c: rate_on(rates, c, day, reporting_currency) for c in {*rates, reporting_currency}}
 
     mrr: dict[tuple[date, str], Decimal] = {}
+    fx_effects: dict[tuple[date, str], Decimal] = {}
     movements: dict[tuple[date, str, str], Decimal] = {}
     for account_id in sorted({line.account_id for line in lines}):
         previous, ever_active = Decimal("0.00"), False
@@ -633,6 +636,8 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
                                  Fraction(0)))
             if current > 0 or previous > 0:  # active months and churn months (MRR 0)
                 mrr[(month, account_id)] = current
+            if current > 0:
+                fx_effects[(month, account_id)] = fx
             for kind, change in movements_of(previous, current, fx, ever_active).items():
                 movements[(month, account_id, kind)] = change
             ever_active = ever_active or current > 0
@@ -643,6 +648,7 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
         if record["month"] in spend:
             spend[record["month"]] += record["amount"] * rate_by_month[record["month"]][record["currency"]]
     return {"as_of": as_of, "months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
+            "fx_effects": fx_effects, "accounts": raw.accounts,
             "churn_reasons": list(raw.churn_reasons.values()), "goals": list(raw.goals.values()),
             "spend": {month: round_cents(amount) for month, amount in spend.items()}}
 

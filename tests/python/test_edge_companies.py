@@ -21,8 +21,10 @@ from conformance import (
     losses_report,
     movements_report,
     mrr_report,
+    parent_rollup_report,
     period_to_date_report,
     rejected_report,
+    slices_report,
     unit_economics_report,
 )
 from reference_mrr import compute
@@ -185,6 +187,16 @@ def test_rejected_rows_match_the_reference(warehouse, reference):
 
 def test_bridges_and_their_rates_match_the_reference(warehouse, reference):
     report = bridges_report(warehouse, reference)
+    assert not report, report
+
+
+def test_attribute_slices_of_the_bridge_match_the_reference(warehouse, reference):
+    report = slices_report(warehouse, reference)
+    assert not report, report
+
+
+def test_parent_rollup_matches_the_reference(warehouse, reference):
+    report = parent_rollup_report(warehouse, reference)
     assert not report, report
 
 
