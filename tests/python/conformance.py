@@ -162,6 +162,29 @@ def _bridge_sums(rows: list[dict]) -> dict:
             **{column: sum(row[column] for row in rows) for column in counts}}
 
 
+def accounts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """dim_accounts against the reference: every valid CRM account and every valid billing customer without one
+    (rule 1), with their first and last active months and the MRR of the as_of month."""
+    attributes = ("account_name", "parent_account_id", "segment", "industry", "region", "owner")
+    expected = {(account,): {"account_source": "crm", **{column: record[column] for column in attributes},
+                             "created_at": record["created_at"]}
+                for account, record in reference["accounts"].items()}
+    expected |= {(record["reporting_account_id"],): {"account_source": "billing", **dict.fromkeys(attributes),
+                                                     "created_at": record["created_at"]}
+                 for record in reference["customers"].values() if record["crm_account_id"] is None}
+    active_months = defaultdict(list)
+    for (month, account), mrr in reference["mrr"].items():
+        if mrr > 0:
+            active_months[account].append(month)
+    as_of_month = reference["as_of"].replace(day=1)
+    for (account,), row in expected.items():
+        months = active_months.get(account, [])
+        current = reference["mrr"].get((as_of_month, account), Decimal("0.00"))
+        row |= {"first_active_month": min(months, default=None), "last_active_month": max(months, default=None),
+                "current_mrr": current, "is_active": current > 0}
+    return _first_lines(_mart_mismatches(warehouse, "dim_accounts", ["account_id"], expected))
+
+
 def cohorts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """marts.cohort_retention against cohorts by first active month, worked out from the reference's MRR."""
     first_active: dict[str, date] = {}

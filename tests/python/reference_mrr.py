@@ -11,7 +11,8 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'movements': {(month, account_id, movement_type): Decimal},    # signed mrr_change, zero omitted
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
         'fx_effects': {(month, account_id): Decimal},                  # rounded fx effect of each active month
-        'accounts':  {account_id: {parent_account_id, segment, region, industry, owner}},  # valid CRM accounts
+        'accounts':  {account_id: {created_at, account_name, parent_account_id, segment, ...}},  # valid CRM rows
+        'customers': {customer_id: {reporting_account_id, crm_account_id, created_at}},  # valid billing customers
         'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
         'spend':     {month: Decimal},                                 # sales and marketing spend, converted
         'goals':     [{period_type, period_start, metric, target, direction}],  # the valid kpi_goals rows
@@ -353,9 +354,10 @@ class RawData:
 
     @staticmethod
     def account(row: Row) -> dict:
-        parse_date(row["created_at"])
+        created_at = parse_date(row["created_at"])
         # Decision: parent_account_id is a rollup label, not a checked foreign key.
-        return {column: row[column] for column in ("parent_account_id", "segment", "region", "industry", "owner")}
+        return {"created_at": created_at, **{column: row[column] for column in (
+            "account_name", "parent_account_id", "segment", "region", "industry", "owner")}}
 
     def contract(self, row: Row) -> dict:
         require(row, "account_id", "start_date", "amount_per_period")
@@ -384,10 +386,11 @@ class RawData:
                 "notes": row["notes"]}
 
     def customer(self, row: Row) -> dict:
-        parse_date(row["created_at"])
+        created_at = parse_date(row["created_at"])
         if row["account_id"] is not None and row["account_id"] not in self.accounts:
             raise BadValueError("unknown account")
-        return {"reporting_account_id": row["account_id"] or row["customer_id"]}  # rule 1
+        return {"reporting_account_id": row["account_id"] or row["customer_id"],  # rule 1
+                "crm_account_id": row["account_id"], "created_at": created_at}
 
     @staticmethod
     def plan(row: Row) -> dict:
@@ -648,7 +651,7 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
         if record["month"] in spend:
             spend[record["month"]] += record["amount"] * rate_by_month[record["month"]][record["currency"]]
     return {"as_of": as_of, "months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
-            "fx_effects": fx_effects, "accounts": raw.accounts,
+            "fx_effects": fx_effects, "accounts": raw.accounts, "customers": raw.customers,
             "churn_reasons": list(raw.churn_reasons.values()), "goals": list(raw.goals.values()),
             "spend": {month: round_cents(amount) for month, amount in spend.items()}}
 

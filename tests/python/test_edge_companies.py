@@ -15,6 +15,7 @@ from contextlib import closing
 import duckdb
 import pytest
 from conformance import (
+    accounts_report,
     bridges_report,
     cohorts_report,
     goals_report,
@@ -187,6 +188,11 @@ def test_rejected_rows_match_the_reference(warehouse, reference):
 
 def test_bridges_and_their_rates_match_the_reference(warehouse, reference):
     report = bridges_report(warehouse, reference)
+    assert not report, report
+
+
+def test_dim_accounts_matches_the_reference(warehouse, reference):
+    report = accounts_report(warehouse, reference)
     assert not report, report
 
 
