@@ -60,7 +60,7 @@ PERIOD_STARTS = {
 def bridges_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """The monthly, quarterly and yearly bridges and their rates (issue 4) against the reference's, column by column:
     amounts and customer counts exactly, rates to 12 significant digits (the marts hold them as doubles)."""
-    monthly = {month: _with_totals(row) for month, row in _reference_monthly_bridge(reference).items()}
+    monthly = _reference_monthly_bridge(reference)
     expected = {"mrr_bridge_monthly": monthly, "mrr_kpis_monthly": _with_rates(monthly)}
     for mart, period_start in PERIOD_STARTS.items():
         expected[mart] = _with_rates(_reference_period_bridge(monthly, period_start))
@@ -120,10 +120,8 @@ def parent_rollup_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) 
             for kind, change in movements_of(previous, current, fx_effects[(month, name)], ever_active).items():
                 movements[(month, name, kind)] = change
             ever_active, previous = ever_active or current > 0, current
-    expected = _bridged(_customer_months(mrr, movements), lambda month, _name: [(month,)])
-    calendar = {(month,): _with_totals(_bridge_sums([])) for month in months}
-    return _first_lines(_mart_mismatches(warehouse, "mrr_bridge_monthly_parent_rollup", ["month"],
-                                         {**calendar, **expected}))
+    expected = {(month,): row for month, row in _monthly_bridge(months, mrr, movements).items()}
+    return _first_lines(_mart_mismatches(warehouse, "mrr_bridge_monthly_parent_rollup", ["month"], expected))
 
 
 def _customer_months(mrr: dict[tuple[date, str], Decimal], movements: dict[tuple, Decimal]) -> list[tuple]:
@@ -215,7 +213,7 @@ def cohorts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
 def period_to_date_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """mrr_period_to_date against the reference's bridge: the quarter and the year of the as_of month through that
     month, beside the same number of months from the start of the period before (issue 4)."""
-    monthly = {month: _with_totals(row) for month, row in _reference_monthly_bridge(reference).items()}
+    monthly = _reference_monthly_bridge(reference)
     if not monthly:
         return ""
     as_of_month, expected = max(monthly), {}
@@ -253,7 +251,7 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 def goals_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """kpi_goal_attainment against every valid goal's actual in the reference's bridges, its run-rate projection for
     the open period (rounded to 10 decimals) and on_track in the goal's direction (issue 4)."""
-    monthly = {month: _with_totals(row) for month, row in _reference_monthly_bridge(reference).items()}
+    monthly = _reference_monthly_bridge(reference)
     periods = {"month": _with_rates(monthly)}
     for period_type, mart in (("quarter", "mrr_bridge_quarterly"), ("year", "mrr_bridge_yearly")):
         periods[period_type] = _with_rates(_reference_period_bridge(monthly, PERIOD_STARTS[mart]))
@@ -412,29 +410,14 @@ def _first_lines(lines: list[str]) -> str:
 
 
 def _reference_monthly_bridge(reference: dict) -> dict[date, dict]:
-    closing, active = defaultdict(lambda: Decimal("0.00")), defaultdict(int)
-    for (month, _account), mrr in reference["mrr"].items():
-        closing[month] += mrr
-        active[month] += mrr > 0
-    flows = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
-    events = defaultdict(lambda: defaultdict(int))
-    for (month, _account, kind), change in reference["movements"].items():
-        column, sign = BRIDGE_FLOWS[kind]
-        flows[month][column] += sign * change
-        if kind in CUSTOMER_EVENTS:
-            events[month][CUSTOMER_EVENTS[kind]] += 1
-    bridge, previous = {}, None
-    for month in reference["months"]:
-        bridge[month] = {
-            "opening_mrr": closing[previous] if previous else Decimal("0.00"),
-            **{column: flows[month][column] for column, _sign in BRIDGE_FLOWS.values()},
-            "closing_mrr": closing[month],
-            "opening_customers": active[previous] if previous else 0,
-            **{column: events[month][column] for column in CUSTOMER_EVENTS.values()},
-            "closing_customers": active[month],
-        }
-        previous = month
-    return bridge
+    return _monthly_bridge(reference["months"], reference["mrr"], reference["movements"])
+
+
+def _monthly_bridge(months: list[date], mrr: dict[tuple[date, str], Decimal],
+                    movements: dict[tuple, Decimal]) -> dict[date, dict]:
+    """Customer-months added up per month, every reporting month included (one without any: zeros)."""
+    bridged = _bridged(_customer_months(mrr, movements), lambda month, _name: [(month,)])
+    return {month: bridged.get((month,)) or _with_totals(_bridge_sums([])) for month in months}
 
 
 def _reference_period_bridge(monthly: dict[date, dict], period_start) -> dict[date, dict]:
