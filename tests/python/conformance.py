@@ -514,3 +514,8 @@ def _describe(name: str, expected: dict, actual: dict, repeated: list) -> str:
             label = " | ".join(str(part) for part in key)
             lines.append(f"    {label:<58} {want or '-'!s:>12} {got or '-'!s:>12}")
     return "\n".join(lines)
+
+
+# The marts worked out from the reference's MRR, movements and valid rows: a test runs each against a warehouse.
+DERIVED_MART_REPORTS = (accounts_report, bridges_report, slices_report, parent_rollup_report, cohorts_report,
+                        losses_report, period_to_date_report, goals_report, unit_economics_report)
