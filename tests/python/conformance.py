@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from math import floor
 
 import duckdb
 from reference_mrr import movements_of, round_half_away
@@ -122,6 +123,83 @@ def parent_rollup_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) 
             ever_active, previous = ever_active or current > 0, current
     expected = {(month,): row for month, row in _monthly_bridge(months, mrr, movements).items()}
     return _first_lines(_mart_mismatches(warehouse, "mrr_bridge_monthly_parent_rollup", ["month"], expected))
+
+
+def product_movements_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """fct_mrr_product_movements against the reference's account figures shared out over products (issue 4, README
+    Metrics): each month's rounded MRR by the products' exact MRR, and, while the account stays active, its fx
+    movement by their exact fx effects (largest-remainder cents both), unless only rates moved the same products,
+    when each product's change is its fx. Then new, reactivation and churn as the account's; cross_sell,
+    product_churn, upsell and downgrade for the rest of a product's change."""
+    mrr, movements = reference["mrr"], reference["movements"]
+    products = defaultdict(dict)
+    for (month, account, product), exact in reference["product_exact"].items():
+        products[(month, account)][product] = exact
+    product_mrr = {
+        (month, account, product): share
+        for (month, account), total in mrr.items() if total > 0
+        for product, share in _largest_remainder(
+            {product: exact[0] for product, exact in products[(month, account)].items()}, total).items()
+    }
+    first_active = {}
+    for (month, account), total in sorted(mrr.items()):
+        if total > 0:
+            first_active.setdefault(account, month)
+    expected = {}
+    for (month, account), closing in mrr.items():
+        previous = _months_later(month, -1)
+        opening = mrr.get((previous, account), Decimal("0.00"))
+        pairs = {product: (product_mrr.get((previous, account, product), Decimal("0.00")),
+                           product_mrr.get((month, account, product), Decimal("0.00")))
+                 for product in {*products[(previous, account)], *products[(month, account)]}}
+        pairs = {product: pair for product, pair in pairs.items() if pair != (0, 0)}
+        fx = _product_fx(pairs, {product: exact[1] for product, exact in products[(month, account)].items()},
+                         {kind: movements.get((month, account, kind), Decimal("0.00")) for kind in BRIDGE_FLOWS}
+                         if opening > 0 and closing > 0 else {})
+        account_status = "new" if month == first_active[account] else "reactivation" if opening == 0 else (
+            "churn" if closing == 0 else "active")
+        for product, pair in pairs.items():
+            for kind, amount in _product_movement(account_status, pair, fx[product]).items():
+                if amount:
+                    expected[(month, account, product, kind)] = {"mrr_change": amount}
+    return _first_lines(_mart_mismatches(warehouse, "fct_mrr_product_movements",
+                                         ["month", "account_id", "product_id", "movement_type"], expected))
+
+
+def _product_movement(account_status: str, pair: tuple[Decimal, Decimal], fx: Decimal) -> dict[str, Decimal]:
+    """A product's signed movements in a month, by what the account did then."""
+    opening, closing = pair
+    if account_status in ("new", "reactivation"):
+        return {account_status: closing}
+    if account_status == "churn":
+        return {"churn": -opening}
+    change = closing - opening - fx
+    kind = "cross_sell" if opening == 0 else "product_churn" if closing == 0 else (
+        "upsell" if change > 0 else "downgrade")
+    return {kind: change, "fx": fx}
+
+
+def _product_fx(pairs: dict[str, tuple], fx_exact: dict[str, Fraction], account_flows: dict[str, Decimal]
+                ) -> dict[str, Decimal]:
+    """Each product's share of the account's fx movement (account_flows is empty unless it stays active)."""
+    account_fx = account_flows.get("fx", Decimal("0.00"))
+    if not account_fx:
+        return dict.fromkeys(pairs, Decimal("0.00"))
+    only_rates_moved = not account_flows["expansion"] and not account_flows["contraction"] and all(
+        opening > 0 and closing > 0 for opening, closing in pairs.values())
+    if only_rates_moved:
+        return {product: closing - opening for product, (opening, closing) in pairs.items()}
+    return _largest_remainder({product: fx_exact.get(product, Fraction(0)) for product in pairs}, account_fx)
+
+
+def _largest_remainder(weights: dict[str, Fraction], total: Decimal) -> dict[str, Decimal]:
+    """total in whole cents over the keys: each its weight's cents (to 6 decimals) rounded down, then the cents
+    still missing one each to the largest remainders, ties to the smallest key."""
+    cents = {key: round_half_away(weight * 100, 6) for key, weight in weights.items()}
+    floors = {key: floor(value) for key, value in cents.items()}
+    missing = int(total * 100) - sum(floors.values())
+    ranked = sorted(weights, key=lambda key: (floors[key] - cents[key], key))
+    return {key: Decimal(floors[key] + (rank < missing)) / 100 for rank, key in enumerate(ranked)}
 
 
 def _customer_months(mrr: dict[tuple[date, str], Decimal], movements: dict[tuple, Decimal]) -> list[tuple]:
@@ -516,6 +594,8 @@ def _describe(name: str, expected: dict, actual: dict, repeated: list) -> str:
     return "\n".join(lines)
 
 
-# The marts worked out from the reference's MRR, movements and valid rows: a test runs each against a warehouse.
+# The marts worked out from the reference's MRR, movements, valid rows and exact product MRR: a test runs each
+# against a warehouse.
 DERIVED_MART_REPORTS = (accounts_report, bridges_report, slices_report, parent_rollup_report, cohorts_report,
-                        losses_report, period_to_date_report, goals_report, unit_economics_report)
+                        losses_report, period_to_date_report, goals_report, unit_economics_report,
+                        product_movements_report)

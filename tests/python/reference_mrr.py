@@ -11,6 +11,7 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'movements': {(month, account_id, movement_type): Decimal},    # signed mrr_change, zero omitted
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
         'fx_effects': {(month, account_id): Decimal},                  # rounded fx effect of each active month
+        'product_exact': {(month, account_id, product_id): (mrr, fx effect)},  # exact Fractions, counted lines
         'accounts':  {account_id: {created_at, account_name, parent_account_id, segment, ...}},  # valid CRM rows
         'customers': {customer_id: {reporting_account_id, crm_account_id, created_at}},  # valid billing customers
         'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
@@ -279,6 +280,7 @@ class Line:
     subscription_id: str | None = None   # None for a CRM contract
     factor: Fraction = Fraction(1)          # monthly factor of the item's interval
     line_id: str = ""
+    product_id: str | None = None
 
     def counts(self, snapshot: date) -> bool:
         return self.valid_from <= snapshot and (self.valid_to is None or snapshot < self.valid_to)
@@ -331,7 +333,7 @@ class RawData:
         lines = [record["line"] for record in self.items.values()]
         lines += [
             Line(account_id=c["account_id"], currency=c["currency"], valid_from=c["start"], valid_to=c["end"],
-                 mrr_local=c["mrr_local"], line_id=key)
+                 mrr_local=c["mrr_local"], line_id=key, product_id=c["product_id"])
             for key, c in self.contracts.items()
             if c["status"] != "draft"  # rule 5: drafts never count
         ]
@@ -376,7 +378,7 @@ class RawData:
             raise BadValueError("currency has no rate")
         _within_limit(amount, "amount_per_period")
         return {"account_id": row["account_id"], "start": start, "end": end, "status": lower(row["status"]),
-                "mrr_local": amount / CONTRACT_MONTHS[frequency], "currency": currency}
+                "mrr_local": amount / CONTRACT_MONTHS[frequency], "currency": currency, "product_id": row["product_id"]}
 
     def churn_reason(self, row: Row) -> dict:
         churned_on = parse_date(row["churned_on"])
@@ -405,7 +407,7 @@ class RawData:
         unit_amount = parse_number(row["unit_amount"])
         _not_negative(unit_amount, "unit_amount")
         return {"unit_amount": unit_amount, "currency": upper(row["currency"]),
-                "factor": BILLING_INTERVAL_FACTOR[interval] / interval_count}
+                "factor": BILLING_INTERVAL_FACTOR[interval] / interval_count, "product_id": row["product_id"]}
 
     def subscription(self, row: Row) -> dict:
         require(row, "customer_id", "created_at")
@@ -441,7 +443,7 @@ class RawData:
             valid_to=min(ends) if ends else None,
             mrr_local=priced["unit_amount"] * quantity * priced["factor"],
             subscription_id=row["subscription_id"], factor=priced["factor"],
-            line_id=row["subscription_item_id"])}
+            line_id=row["subscription_item_id"], product_id=priced["product_id"])}
 
     def discount(self, row: Row) -> dict:
         require(row, "subscription_id")
@@ -553,16 +555,16 @@ def rate_on(rates: dict[str, list[tuple[date, Fraction]]], currency: str, day: d
     return known[-1] if known else series[0][1]  # before the first rate: the first rate
 
 
-def local_mrr_by_account(lines: list[Line], discounts: list[Discount], day: date
-                         ) -> dict[str, dict[str, Fraction]]:
-    """account -> currency -> local MRR at the snapshot `day`, discounts applied (rules 3-5)."""
-    local: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+def discounted_lines(lines: list[Line], discounts: list[Discount], day: date) -> list[tuple[Line, Fraction]]:
+    """Each line counting at the snapshot `day` with its local MRR, discounts applied (rules 3-5). A subscription's
+    discounted MRR is shared among its lines by their own MRR (issue 4's product split; the account adds them up)."""
+    counted: list[tuple[Line, Fraction]] = []
     by_subscription: dict[str, list[Line]] = defaultdict(list)
     for line in lines:
         if not line.counts(day):
             continue
         if line.subscription_id is None:
-            local[line.account_id][line.currency] += line.mrr_local
+            counted.append((line, line.mrr_local))
         else:
             by_subscription[line.subscription_id].append(line)
     for subscription_id, sub_lines in by_subscription.items():
@@ -575,13 +577,14 @@ def local_mrr_by_account(lines: list[Line], discounts: list[Discount], day: date
         # Decision (README): a subscription's items share one interval and currency. Should they not,
         # each (currency, monthly factor) group of its items is discounted as a subscription of its
         # own: the amount off comes off each group at the group's factor, never below zero.
-        gross: dict[tuple[str, Fraction], Fraction] = defaultdict(Fraction)
+        groups: dict[tuple[str, Fraction], list[Line]] = defaultdict(list)
         for line in sub_lines:
-            gross[(line.currency, line.factor)] += line.mrr_local
-        account_id = sub_lines[0].account_id
-        for (currency, factor), amount in gross.items():
-            local[account_id][currency] += max(amount * percent_factor - amount_off * factor, Fraction(0))
-    return local
+            groups[(line.currency, line.factor)].append(line)
+        for (_currency, factor), group in groups.items():
+            gross = sum((line.mrr_local for line in group), Fraction(0))
+            discounted = max(gross * percent_factor - amount_off * factor, Fraction(0))
+            counted += [(line, discounted * line.mrr_local / gross if gross else Fraction(0)) for line in group]
+    return counted
 
 
 def reporting_months(lines: list[Line], as_of: date) -> list[date]:
@@ -618,11 +621,15 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
     discounts = [record["discount"] for record in raw.discounts.values()]
     months = reporting_months(lines, as_of)
 
+    lines_by_month: dict[date, list[tuple[Line, Fraction]]] = {}
     local_by_month: dict[date, dict[str, dict[str, Fraction]]] = {}
     rate_by_month: dict[date, dict[str, Fraction]] = {}
     for month in months:
         day = snapshot(month, as_of)
-        local_by_month[month] = local_mrr_by_account(lines, discounts, day)
+        lines_by_month[month] = discounted_lines(lines, discounts, day)
+        local_by_month[month] = defaultdict(lambda: defaultdict(Fraction))
+        for line, amount in lines_by_month[month]:
+            local_by_month[month][line.account_id][line.currency] += amount
         rate_by_month[month] = {c: rate_on(rates, c, day, reporting_currency) for c in {*rates, reporting_currency}}
 
     mrr: dict[tuple[date, str], Decimal] = {}
@@ -645,15 +652,36 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
                 movements[(month, account_id, kind)] = change
             ever_active = ever_active or current > 0
             previous = current
-    # Issue 4's CAC: each month's sales and marketing spend at the month's rates, rounded to the cent once.
-    spend = {month: Fraction(0) for month in months}
-    for record in raw.marketing_spend.values():
-        if record["month"] in spend:
-            spend[record["month"]] += record["amount"] * rate_by_month[record["month"]][record["currency"]]
     return {"as_of": as_of, "months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
             "fx_effects": fx_effects, "accounts": raw.accounts, "customers": raw.customers,
+            "product_exact": product_exact(months, lines_by_month, rate_by_month),
             "churn_reasons": list(raw.churn_reasons.values()), "goals": list(raw.goals.values()),
-            "spend": {month: round_cents(amount) for month, amount in spend.items()}}
+            "spend": converted_spend(raw.marketing_spend.values(), rate_by_month)}
+
+
+def product_exact(months: list[date], lines_by_month: dict[date, list[tuple[Line, Fraction]]],
+                  rate_by_month: dict[date, dict[str, Fraction]]) -> dict[tuple[date, str, str], tuple]:
+    """Issue 4's product split: each account-product-month's exact MRR and fx effect in the reporting currency
+    (Decision: a line without a product is product '(none)'). fct_mrr_product_movements shares the account's
+    rounded figures out by these."""
+    exact: dict[tuple[date, str, str], list[Fraction]] = defaultdict(lambda: [Fraction(0), Fraction(0)])
+    for index, month in enumerate(months):
+        rate_now = rate_by_month[month]
+        rate_before = rate_by_month[months[index - 1]] if index else rate_now
+        for line, amount in lines_by_month[month]:
+            parts = exact[(month, line.account_id, line.product_id or "(none)")]
+            parts[0] += amount * rate_now[line.currency]
+            parts[1] += amount * (rate_now[line.currency] - rate_before[line.currency])
+    return {key: (mrr, fx) for key, (mrr, fx) in exact.items()}
+
+
+def converted_spend(records, rate_by_month: dict[date, dict[str, Fraction]]) -> dict[date, Decimal]:
+    """Issue 4's CAC: each reporting month's sales and marketing spend at its rates, rounded to the cent once."""
+    spend = {month: Fraction(0) for month in rate_by_month}
+    for record in records:
+        if record["month"] in spend:
+            spend[record["month"]] += record["amount"] * rate_by_month[record["month"]][record["currency"]]
+    return {month: round_cents(amount) for month, amount in spend.items()}
 
 
 def monthly_totals(result: dict) -> dict[date, tuple[Decimal, int]]:
