@@ -76,16 +76,23 @@ SLICE_TYPES = ("segment", "region", "industry", "owner")
 
 
 def slices_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
-    """mrr_bridge_monthly_by_slice, account attributes only (the plan slice is left out), against the reference's
-    account-months bridged per month and value of each attribute ('(none)' without one)."""
+    """mrr_bridge_monthly_by_slice against the reference's account-months bridged per month and value of each
+    account attribute ('(none)' without one) and per primary plan: the plan of most gross MRR that month, to a
+    millionth, ties to the smallest id; in a churn month, last month's."""
+    ranked = defaultdict(list)
+    for (month, account, plan), gross in reference["plan_gross"].items():
+        ranked[(month, account)].append((-round_half_away(gross, 6), plan))
+    primary_plans = {key: min(plans)[1] for key, plans in ranked.items()}
+
     def slices(month: date, account: str):
         attributes = reference["accounts"].get(account, {})
-        return [(month, slice_type, attributes.get(slice_type) or "(none)") for slice_type in SLICE_TYPES]
+        plan_month = month if reference["mrr"][(month, account)] > 0 else _months_later(month, -1)
+        return [(month, slice_type, attributes.get(slice_type) or "(none)") for slice_type in SLICE_TYPES] + [
+            (month, "plan", primary_plans[(plan_month, account)])]
 
     expected = _bridged(_customer_months(reference["mrr"], reference["movements"]), slices)
     return _first_lines(_mart_mismatches(warehouse, "mrr_bridge_monthly_by_slice",
-                                         ["month", "slice_type", "slice_value"], expected,
-                                         where=f"slice_type in {SLICE_TYPES}"))
+                                         ["month", "slice_type", "slice_value"], expected))
 
 
 def parent_rollup_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:

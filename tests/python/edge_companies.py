@@ -253,6 +253,13 @@ def currencies_and_contracts() -> Tables:
                           item("i_B_multi_cust_eur_2", subscription_id, plan_id, "2", valid_from="2025-05-10"))
         else:
             company.items(item(f"i_B_multi_cust_{currency}", subscription_id, plan_id))
+    # USD 100 and EUR 100: in the months EUR is at 1.0 the plans tie for primary plan, and e100, the smaller id,
+    # is the account's plan slice.
+    company.account("B_plan_tie")
+    for currency, plan_id in (("usd", "u100"), ("eur", "e100")):
+        company.customer(f"c_B_plan_tie_{currency}", "B_plan_tie", currency.upper())
+        company.subscription(f"s_B_plan_tie_{currency}", f"c_B_plan_tie_{currency}", "2025-01-01")
+        company.items(item(f"i_B_plan_tie_{currency}", f"s_B_plan_tie_{currency}", plan_id))
     # A new EUR subscription in the month the rate moves (1.0 -> 1.2): expansion 50 at last month's rate, fx 10.
     company.one_item("B_new_currency", "u100")
     company.subscription("s_B_new_currency_eur", "c_B_new_currency", "2025-05-05")

@@ -12,6 +12,7 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
         'fx_effects': {(month, account_id): Decimal},                  # rounded fx effect of each active month
         'product_exact': {(month, account_id, product_id): (mrr, fx effect)},  # exact Fractions, counted lines
+        'plan_gross': {(month, account_id, plan_id): Fraction},         # undiscounted MRR, counted lines
         'accounts':  {account_id: {created_at, account_name, parent_account_id, segment, ...}},  # valid CRM rows
         'customers': {customer_id: {reporting_account_id, crm_account_id, created_at}},  # valid billing customers
         'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
@@ -281,6 +282,7 @@ class Line:
     factor: Fraction = Fraction(1)          # monthly factor of the item's interval
     line_id: str = ""
     product_id: str | None = None
+    plan_id: str | None = None              # None for a CRM contract
 
     def counts(self, snapshot: date) -> bool:
         return self.valid_from <= snapshot and (self.valid_to is None or snapshot < self.valid_to)
@@ -443,7 +445,7 @@ class RawData:
             valid_to=min(ends) if ends else None,
             mrr_local=priced["unit_amount"] * quantity * priced["factor"],
             subscription_id=row["subscription_id"], factor=priced["factor"],
-            line_id=row["subscription_item_id"], product_id=priced["product_id"])}
+            line_id=row["subscription_item_id"], product_id=priced["product_id"], plan_id=row["plan_id"])}
 
     def discount(self, row: Row) -> dict:
         require(row, "subscription_id")
@@ -655,6 +657,7 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
     return {"as_of": as_of, "months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
             "fx_effects": fx_effects, "accounts": raw.accounts, "customers": raw.customers,
             "product_exact": product_exact(months, lines_by_month, rate_by_month),
+            "plan_gross": plan_gross(lines_by_month, rate_by_month),
             "churn_reasons": list(raw.churn_reasons.values()), "goals": list(raw.goals.values()),
             "spend": converted_spend(raw.marketing_spend.values(), rate_by_month)}
 
@@ -673,6 +676,18 @@ def product_exact(months: list[date], lines_by_month: dict[date, list[tuple[Line
             parts[0] += amount * rate_now[line.currency]
             parts[1] += amount * (rate_now[line.currency] - rate_before[line.currency])
     return {key: (mrr, fx) for key, (mrr, fx) in exact.items()}
+
+
+def plan_gross(lines_by_month: dict[date, list[tuple[Line, Fraction]]], rate_by_month: dict[date, dict[str, Fraction]]
+               ) -> dict[tuple[date, str, str], Fraction]:
+    """Issue 4's plan slice: each account-plan-month's gross (undiscounted) MRR in the reporting currency, of the
+    lines counting that month (Decision: a CRM contract counts as the plan 'crm_contract')."""
+    gross: dict[tuple[date, str, str], Fraction] = defaultdict(Fraction)
+    for month, counted in lines_by_month.items():
+        for line, _discounted in counted:
+            gross[(month, line.account_id, line.plan_id or "crm_contract")] += line.mrr_local * rate_by_month[month][
+                line.currency]
+    return dict(gross)
 
 
 def converted_spend(records, rate_by_month: dict[date, dict[str, Fraction]]) -> dict[date, Decimal]:
