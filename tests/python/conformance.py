@@ -16,7 +16,7 @@ from fractions import Fraction
 from math import floor
 
 import duckdb
-from reference_mrr import movements_of, round_half_away
+from reference_mrr import movements_of, round_cents, round_half_away, snapshot
 
 SHOWN = 25
 
@@ -171,6 +171,65 @@ def product_movements_report(warehouse: duckdb.DuckDBPyConnection, reference: di
                     expected[(month, account, product, kind)] = {"mrr_change": amount}
     return _first_lines(_mart_mismatches(warehouse, "fct_mrr_product_movements",
                                          ["month", "account_id", "product_id", "movement_type"], expected))
+
+
+def drivers_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """fct_mrr_expansion_drivers against the reference's lines (README Metrics): per account-month with expansion or
+    contraction, at last month's rates, seat_change = the change of plans held both months, plan_change = plans (or
+    contracts, each its own) held in one month only, each valued at its subscription's percent discount of last
+    month (this month's if new) and rounded on its own; price_change = the rest. The rounding left over goes to
+    price_change where a subscription has discounts, else to the larger of seat and plan change."""
+    discounts = defaultdict(list)
+    for discount in reference["discounts"]:
+        discounts[discount.subscription_id].append(discount)
+    lines_of = defaultdict(list)
+    for month, lines in reference["counted_lines"].items():
+        for line in lines:
+            lines_of[(month, line.account_id)].append(line)
+    expected = {}
+    for (month, account, kind), change in reference["movements"].items():
+        if kind not in ("expansion", "contraction"):
+            continue
+        previous = _months_later(month, -1)
+        both = {month: lines_of[(month, account)], previous: lines_of[(previous, account)]}
+        held_before = {line.subscription_id for line in both[previous]}
+        paid = {subscription: _percent_paid(terms, snapshot(previous if subscription in held_before else month,
+                                                                reference["as_of"]))
+                for subscription, terms in discounts.items()
+                if any(line.subscription_id == subscription for lines in both.values() for line in lines)}
+        held = {which: defaultdict(Fraction) for which in both}
+        for which, lines in both.items():
+            for line in lines:
+                held[which][(line.plan_id or f"crm_contract:{line.line_id}", line.currency)] += (
+                    line.mrr_local * paid.get(line.subscription_id, Fraction(1)))
+        seat, plan = _seat_and_plan_change(held[month], held[previous], reference["rates"][previous])
+        rest = change - seat - plan
+        goes_to = "price" if paid or (seat == 0 and plan == 0) else "seat" if abs(seat) >= abs(plan) else "plan"
+        expected[(month, account)] = {
+            "business_change": change, "seat_change": seat + rest * (goes_to == "seat"),
+            "price_change": rest * (goes_to == "price"), "plan_change": plan + rest * (goes_to == "plan"),
+        }
+    return _first_lines(_mart_mismatches(warehouse, "fct_mrr_expansion_drivers", ["month", "account_id"], expected))
+
+
+def _percent_paid(discounts: list, day: date) -> Fraction:
+    """The share of its price a subscription pays under the percent discounts counting on `day`."""
+    paid = Fraction(1)
+    for discount in discounts:
+        if discount.counts(day) and discount.percent_off is not None:
+            paid *= 1 - discount.percent_off / 100
+    return paid
+
+
+def _seat_and_plan_change(current: dict[tuple, Fraction], previous: dict[tuple, Fraction],
+                          rate: dict[str, Fraction]) -> tuple[Decimal, Decimal]:
+    """(plan, currency) -> local MRR of two months: the change of plans held both months, and of the others."""
+    def converted(amounts, plans) -> Fraction:
+        return sum((amounts[plan] * rate[plan[1]] for plan in plans), Fraction(0))
+
+    seat = converted(current, current.keys() & previous.keys()) - converted(previous, current.keys() & previous.keys())
+    plan = converted(current, current.keys() - previous.keys()) - converted(previous, previous.keys() - current.keys())
+    return round_cents(seat), round_cents(plan)
 
 
 def _product_movement(account_status: str, pair: tuple[Decimal, Decimal], fx: Decimal) -> dict[str, Decimal]:
@@ -601,8 +660,8 @@ def _describe(name: str, expected: dict, actual: dict, repeated: list) -> str:
     return "\n".join(lines)
 
 
-# The marts worked out from the reference's MRR, movements, valid rows and exact product MRR: a test runs each
-# against a warehouse.
+# The marts worked out from the reference's MRR, movements, valid rows and counted lines: a test runs each against
+# a warehouse.
 DERIVED_MART_REPORTS = (accounts_report, bridges_report, slices_report, parent_rollup_report, cohorts_report,
                         losses_report, period_to_date_report, goals_report, unit_economics_report,
-                        product_movements_report)
+                        product_movements_report, drivers_report)

@@ -13,6 +13,7 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'fx_effects': {(month, account_id): Decimal},                  # rounded fx effect of each active month
         'product_exact': {(month, account_id, product_id): (mrr, fx effect)},  # exact Fractions, counted lines
         'plan_gross': {(month, account_id, plan_id): Fraction},         # undiscounted MRR, counted lines
+        'counted_lines': {month: [Line]}, 'discounts': [Discount], 'rates': {month: {currency: Fraction}},
         'accounts':  {account_id: {created_at, account_name, parent_account_id, segment, ...}},  # valid CRM rows
         'customers': {customer_id: {reporting_account_id, crm_account_id, created_at}},  # valid billing customers
         'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
@@ -658,6 +659,9 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
             "fx_effects": fx_effects, "accounts": raw.accounts, "customers": raw.customers,
             "product_exact": product_exact(months, lines_by_month, rate_by_month),
             "plan_gross": plan_gross(lines_by_month, rate_by_month),
+            # Issue 4's seat, price and plan drivers value each month's lines as they stand.
+            "counted_lines": {month: [line for line, _amount in counted] for month, counted in lines_by_month.items()},
+            "discounts": discounts, "rates": rate_by_month,
             "churn_reasons": list(raw.churn_reasons.values()), "goals": list(raw.goals.values()),
             "spend": converted_spend(raw.marketing_spend.values(), rate_by_month)}
 
