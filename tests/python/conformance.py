@@ -193,10 +193,10 @@ def drivers_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
         previous = _months_later(month, -1)
         both = {month: lines_of[(month, account)], previous: lines_of[(previous, account)]}
         held_before = {line.subscription_id for line in both[previous]}
-        paid = {subscription: _percent_paid(terms, snapshot(previous if subscription in held_before else month,
-                                                                reference["as_of"]))
-                for subscription, terms in discounts.items()
-                if any(line.subscription_id == subscription for lines in both.values() for line in lines)}
+        held_either = held_before | {line.subscription_id for line in both[month]}
+        paid = {subscription: _percent_paid(discounts[subscription], snapshot(
+                    previous if subscription in held_before else month, reference["as_of"]))
+                for subscription in held_either if subscription in discounts}
         held = {which: defaultdict(Fraction) for which in both}
         for which, lines in both.items():
             for line in lines:
