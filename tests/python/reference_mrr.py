@@ -536,17 +536,19 @@ def snapshot(month: date, as_of: date) -> date:
 
 
 def round_half_away(amount: Fraction, decimals: int) -> Fraction:
-    scaled = abs(amount) * 10**decimals
-    whole = int(scaled)
-    if scaled - whole >= Fraction(1, 2):
-        whole += 1
-    return Fraction(whole, 10**decimals) * (1 if amount >= 0 else -1)
+    return Fraction(_rounded_units(amount, decimals), 10**decimals)
 
 
 def round_cents(amount: Fraction) -> Decimal:
     """Half away from zero, to the cent."""
-    cents = round_half_away(amount, 2) * 100
-    return (Decimal(cents.numerator) / 100).quantize(Decimal("0.01"))
+    return Decimal(_rounded_units(amount, 2)).scaleb(-2)
+
+
+def _rounded_units(amount: Fraction, decimals: int) -> int:
+    """amount x 10^decimals, rounded half away from zero to a whole number (in integers: Fraction steps are slow)."""
+    whole, remainder = divmod(abs(amount.numerator) * 10**decimals, amount.denominator)
+    whole += 2 * remainder >= amount.denominator
+    return whole if amount >= 0 else -whole
 
 
 def rate_on(rates: dict[str, list[tuple[date, Fraction]]], currency: str, day: date,
