@@ -268,6 +268,47 @@ def _largest_remainder(weights: dict[str, Fraction], total: Decimal) -> dict[str
     return {key: Decimal(floors[key] + (rank < missing)) / 100 for rank, key in enumerate(ranked)}
 
 
+def history_report(warehouse: duckdb.DuckDBPyConnection, earlier: dict, later: dict) -> str:
+    """mrr_as_reported and mrr_restatements after a build at earlier["as_of"], then one at later["as_of"] on the same
+    warehouse, against the two references: each build reports the account-months complete at its as_of (fct_mrr's,
+    churn months included); a figure the later build computes differently, or no longer has, is superseded as of the
+    later build, which reports its own figure beside it."""
+    def complete(reference: dict) -> dict[tuple[date, str], Decimal]:
+        return {key: mrr for key, mrr in reference["mrr"].items()
+                if _months_later(key[0], 1) - timedelta(days=1) <= reference["as_of"]}
+
+    first, second = complete(earlier), complete(later)
+    versions_of = {}  # (month, account) -> [(reported_as_of, version)], oldest first
+    for (month, account) in first.keys() | second.keys():
+        before, now = first.get((month, account)), second.get((month, account))
+        own = versions_of[(month, account)] = []
+        if before is not None:
+            own.append((earlier["as_of"], {"mrr": before,
+                                           "superseded_as_of": None if now == before else later["as_of"]}))
+        if now is not None and now != before:
+            own.append((later["as_of"], {"mrr": now, "superseded_as_of": None}))
+    versions = {(account, month, as_of): version
+                for (month, account), own in versions_of.items() for as_of, version in own}
+    lines = _mart_mismatches(warehouse, "mrr_as_reported", ["account_id", "month", "reported_as_of"], versions,
+                             schema="history")
+    restated = {}
+    for (month, account), own in versions_of.items():
+        first_report = earlier["as_of"] if _months_later(month, 1) - timedelta(days=1) <= earlier["as_of"] else (
+            later["as_of"])
+        changed = len(own) > 1 or own[0][0] > first_report or own[0][1]["superseded_as_of"] is not None
+        if not changed or not any(version["mrr"] for _as_of, version in own):
+            continue
+        first_mrr = own[0][1]["mrr"] if own[0][0] == first_report else Decimal("0.00")
+        current = next((version["mrr"] for _as_of, version in own if version["superseded_as_of"] is None),
+                       Decimal("0.00"))
+        restated[(month, account)] = {
+            "first_reported_mrr": first_mrr, "first_reported_as_of": first_report, "current_mrr": current,
+            "mrr_restated_by": current - first_mrr, "reported_versions": len(own),
+            "restated_as_of": max(version["superseded_as_of"] or as_of for as_of, version in own),
+        }
+    return _first_lines(lines + _mart_mismatches(warehouse, "mrr_restatements", ["month", "account_id"], restated))
+
+
 def _customer_months(mrr: dict[tuple[date, str], Decimal], movements: dict[tuple, Decimal]) -> list[tuple]:
     """(month, customer, bridge row) for each month a customer has MRR or churns: its own one-customer bridge."""
     flows = defaultdict(dict)
@@ -529,9 +570,9 @@ def _months_later(month: date, months: int) -> date:
 
 
 def _mart_mismatches(warehouse: duckdb.DuckDBPyConnection, mart: str, key_columns: list[str],
-                     expected: dict[tuple, dict], where: str = "true") -> list[str]:
+                     expected: dict[tuple, dict], where: str = "true", schema: str = "marts") -> list[str]:
     """One line per key found on one side only and per expected column whose value the mart does not have."""
-    result = warehouse.execute(f"select * from marts.{mart} where {where}")
+    result = warehouse.execute(f"select * from {schema}.{mart} where {where}")
     names = [column[0] for column in result.description]
     actual = {}
     for values in result.fetchall():

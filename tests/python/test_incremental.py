@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conformance import DERIVED_MART_REPORTS, movements_report, mrr_report, rejected_report
+from conformance import DERIVED_MART_REPORTS, history_report, movements_report, mrr_report, rejected_report
 from reference_mrr import compute
 
 from mrr_warehouse.bench import as_of_dates
@@ -57,7 +57,8 @@ def _build_both_ways(folder: Path) -> dict[str, object]:
     build(changed, new_month_as_of, incremental, full_refresh=False)
     build(changed, new_month_as_of, full_refresh, full_refresh=True)
     return {"incremental": incremental, "full_refresh": full_refresh, "account_id": account_id,
-            "mrr_before_cancellation": before, "changed": changed, "as_of": new_month_as_of}
+            "mrr_before_cancellation": before, "original": original, "original_as_of": month_m_as_of,
+            "changed": changed, "as_of": new_month_as_of}
 
 
 def _cancellable_subscription(data: Path) -> tuple[str, str]:
@@ -154,4 +155,11 @@ def reference(builds) -> dict:
 def test_the_incremental_build_matches_the_reference(builds, reference, report_of):
     with closing(duckdb.connect(str(builds["incremental"]), read_only=True)) as connection:
         report = report_of(connection, reference)
+    assert not report, report
+
+
+def test_the_reported_history_matches_both_builds_references(builds, reference):
+    """What each build reported, what the later one superseded (the cancelled months) and the restatements."""
+    with closing(duckdb.connect(str(builds["incremental"]), read_only=True)) as connection:
+        report = history_report(connection, compute(builds["original"], builds["original_as_of"]), reference)
     assert not report, report
