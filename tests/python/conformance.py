@@ -5,6 +5,10 @@ Each report is empty when the marts agree with the reference, else it lists the 
     reference = compute(data_dir, as_of)
     report = mrr_report(connection, reference)
     assert not report, report
+
+mrr_report, movements_report and rejected_report compare what the reference computes by the rules (issue 3).
+DERIVED_MART_REPORTS work the other marts out from it as the README's Metrics section defines them (issue 4),
+without the SQL; history_report compares the reported history after two builds with both builds' references.
 """
 
 from __future__ import annotations
