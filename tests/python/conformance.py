@@ -671,18 +671,15 @@ def _shown(value):
 
 
 def _key_part(value):
+    """A key column as the reference keys it: a month DuckDB returned as a timestamp is a date."""
     return value.date() if isinstance(value, datetime) else value
-
-
-def _as_date(value) -> date:
-    return value if type(value) is date else value.date()
 
 
 def _keyed(rows, width: int) -> tuple[dict, list]:
     """(key -> value) from rows whose last column is the value; also the keys seen twice."""
     keyed, repeated = {}, []
     for row in rows:
-        key = (_as_date(row[0]), *row[1:width])
+        key = (_key_part(row[0]), *row[1:width])
         if key in keyed:
             repeated.append(key)
         keyed[key] = Decimal(row[width]).quantize(Decimal("0.01"))
