@@ -278,8 +278,7 @@ def history_report(warehouse: duckdb.DuckDBPyConnection, earlier: dict, later: d
     churn months included); a figure the later build computes differently, or no longer has, is superseded as of the
     later build, which reports its own figure beside it."""
     def complete(reference: dict) -> dict[tuple[date, str], Decimal]:
-        return {key: mrr for key, mrr in reference["mrr"].items()
-                if _months_later(key[0], 1) - timedelta(days=1) <= reference["as_of"]}
+        return {key: mrr for key, mrr in reference["mrr"].items() if _period_end(key[0], 1) <= reference["as_of"]}
 
     first, second = complete(earlier), complete(later)
     versions_of = {}  # (month, account) -> [(reported_as_of, version)], oldest first
@@ -297,8 +296,7 @@ def history_report(warehouse: duckdb.DuckDBPyConnection, earlier: dict, later: d
                              schema="history")
     restated = {}
     for (month, account), own in versions_of.items():
-        first_report = earlier["as_of"] if _months_later(month, 1) - timedelta(days=1) <= earlier["as_of"] else (
-            later["as_of"])
+        first_report = earlier["as_of"] if _period_end(month, 1) <= earlier["as_of"] else later["as_of"]
         changed = len(own) > 1 or own[0][0] > first_report or own[0][1]["superseded_as_of"] is not None
         if not changed or not any(version["mrr"] for _as_of, version in own):
             continue
@@ -448,7 +446,7 @@ def goals_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     for goal in reference["goals"]:
         start, metric = goal["period_start"], goal["metric"]
         row = periods[goal["period_type"]].get(start)
-        end = _months_later(start, PERIOD_MONTHS[goal["period_type"]]) - timedelta(days=1) if row else None
+        end = _period_end(start, PERIOD_MONTHS[goal["period_type"]]) if row else None
         actual = _exact(row and row[metric])
         is_complete = (end or start) <= as_of
         projected = actual if is_complete or GOAL_PROJECTIONS[metric] == "fixed" else _projected(
@@ -566,6 +564,11 @@ def _losses_by_reason(losses: dict[tuple, dict]) -> dict[tuple, dict]:
         expected[key] = {**group, "accounts_lost": len(by_account), "largest_loss_account_id": largest_account,
                          "largest_loss_mrr": -largest_mrr}
     return expected
+
+
+def _period_end(start: date, months: int) -> date:
+    """The last day of the `months` months from `start`."""
+    return _months_later(start, months) - timedelta(days=1)
 
 
 def _months_later(month: date, months: int) -> date:
