@@ -15,7 +15,7 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'plan_gross': {(month, account_id, plan_id): Fraction},         # undiscounted MRR, counted lines
         'counted_lines': {month: [Line]}, 'discounts': [Discount], 'rates': {month: {currency: Fraction}},
         'accounts':  {account_id: {created_at, account_name, parent_account_id, segment, ...}},  # valid CRM rows
-        'customers': {customer_id: {reporting_account_id, crm_account_id, created_at}},  # valid billing customers
+        'customers': {customer_id: {reporting_account_id, created_at}},  # valid billing customers
         'churn_reasons': [{account_id, churned_on, reason_code, notes}],  # the valid rows
         'spend':     {month: Decimal},                                 # sales and marketing spend, converted
         'goals':     [{period_type, period_start, metric, target, direction}],  # the valid kpi_goals rows
@@ -394,8 +394,7 @@ class RawData:
         created_at = parse_date(row["created_at"])
         if row["account_id"] is not None and row["account_id"] not in self.accounts:
             raise BadValueError("unknown account")
-        return {"reporting_account_id": row["account_id"] or row["customer_id"],  # rule 1
-                "crm_account_id": row["account_id"], "created_at": created_at}
+        return {"reporting_account_id": row["account_id"] or row["customer_id"], "created_at": created_at}  # rule 1
 
     @staticmethod
     def plan(row: Row) -> dict:
