@@ -56,10 +56,13 @@ def rejected_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> st
 BRIDGE_FLOWS = {"new": ("new_mrr", 1), "expansion": ("expansion_mrr", 1), "reactivation": ("reactivation_mrr", 1),
                 "contraction": ("contraction_mrr", -1), "churn": ("churn_mrr", -1), "fx": ("fx_mrr", 1)}
 CUSTOMER_EVENTS = {"new": "new_customers", "reactivation": "reactivated_customers", "churn": "churned_customers"}
+# Period type -> the first month of a month's period, and the bridge mart of that period.
 PERIOD_STARTS = {
-    "mrr_bridge_quarterly": lambda month: month.replace(month=(month.month - 1) // 3 * 3 + 1),
-    "mrr_bridge_yearly": lambda month: month.replace(month=1),
+    "quarter": lambda month: month.replace(month=(month.month - 1) // 3 * 3 + 1),
+    "year": lambda month: month.replace(month=1),
 }
+PERIOD_BRIDGES = {"quarter": "mrr_bridge_quarterly", "year": "mrr_bridge_yearly"}
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def bridges_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
@@ -67,8 +70,8 @@ def bridges_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
     amounts and customer counts exactly, rates to 12 significant digits (the marts hold them as doubles)."""
     monthly = _reference_monthly_bridge(reference)
     expected = {"mrr_bridge_monthly": monthly, "mrr_kpis_monthly": _with_rates(monthly)}
-    for mart, period_start in PERIOD_STARTS.items():
-        expected[mart] = _with_rates(_reference_period_bridge(monthly, period_start))
+    for period_type, period_start in PERIOD_STARTS.items():
+        expected[PERIOD_BRIDGES[period_type]] = _with_rates(_reference_period_bridge(monthly, period_start))
     lines = []
     for mart, rows in expected.items():
         key_column = "month" if mart.endswith("monthly") else "period_start"
@@ -152,10 +155,7 @@ def product_movements_report(warehouse: duckdb.DuckDBPyConnection, reference: di
         for product, share in _largest_remainder(
             {product: exact[0] for product, exact in products[(month, account)].items()}, total).items()
     }
-    first_active = {}
-    for (month, account), total in sorted(mrr.items()):
-        if total > 0:
-            first_active.setdefault(account, month)
+    first_active = _first_active_months(mrr)
     expected = {}
     for (month, account), closing in mrr.items():
         previous = _months_later(month, -1)
@@ -374,10 +374,7 @@ def accounts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> st
 
 def cohorts_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """marts.cohort_retention against cohorts by first active month, worked out from the reference's MRR."""
-    first_active: dict[str, date] = {}
-    for (month, account), mrr in sorted(reference["mrr"].items()):
-        if mrr > 0:
-            first_active.setdefault(account, month)
+    first_active = _first_active_months(reference["mrr"])
     cohorts = defaultdict(lambda: {"cohort_customers": 0, "cohort_starting_mrr": Decimal("0.00")})
     retained = defaultdict(lambda: {"customers_retained": 0, "mrr_retained": Decimal("0.00")})
     for (month, account), mrr in reference["mrr"].items():
@@ -406,10 +403,10 @@ def period_to_date_report(warehouse: duckdb.DuckDBPyConnection, reference: dict)
     if not monthly:
         return ""
     as_of_month, expected = max(monthly), {}
-    for period_type, mart in (("quarter", "mrr_bridge_quarterly"), ("year", "mrr_bridge_yearly")):
-        current_start = PERIOD_STARTS[mart](as_of_month)
+    for period_type, period_start in PERIOD_STARTS.items():
+        current_start = period_start(as_of_month)
         months_to_date = (as_of_month.year - current_start.year) * 12 + as_of_month.month - current_start.month + 1
-        previous_start = _months_later(current_start, -{"quarter": 3, "year": 12}[period_type])
+        previous_start = _months_later(current_start, -PERIOD_MONTHS[period_type])
         row = {"current_period_start": current_start, "months_to_date": months_to_date}
         for which, start in (("current", current_start), ("previous", previous_start)):
             rows = [monthly[month] for month in sorted(monthly)
@@ -434,7 +431,6 @@ GOAL_PROJECTIONS = {
     "closing_mrr": "level", "arr": "level", "closing_customers": "level", "arpa": "level",
     "opening_mrr": "fixed", "opening_customers": "fixed", "quick_ratio": "fixed",
 }
-PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def goals_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
@@ -442,8 +438,8 @@ def goals_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     the open period (rounded to 10 decimals) and on_track in the goal's direction (issue 4)."""
     monthly = _reference_monthly_bridge(reference)
     periods = {"month": _with_rates(monthly)}
-    for period_type, mart in (("quarter", "mrr_bridge_quarterly"), ("year", "mrr_bridge_yearly")):
-        periods[period_type] = _with_rates(_reference_period_bridge(monthly, PERIOD_STARTS[mart]))
+    for period_type, period_start in PERIOD_STARTS.items():
+        periods[period_type] = _with_rates(_reference_period_bridge(monthly, period_start))
     as_of, expected = reference["as_of"], {}
     for goal in reference["goals"]:
         start, metric = goal["period_start"], goal["metric"]
@@ -534,7 +530,7 @@ def losses_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
         if kind == "contraction" and latest.get("reason_code") is None:
             continue
         losses[(month, account, kind)] = {
-            "quarter_start": PERIOD_STARTS["mrr_bridge_quarterly"](month), "lost_mrr": -change,
+            "quarter_start": PERIOD_STARTS["quarter"](month), "lost_mrr": -change,
             "reason_code": latest.get("reason_code") or "unknown", "churned_on": latest.get("churned_on"),
             "notes": latest.get("notes"),
         }
@@ -571,6 +567,15 @@ def _losses_by_reason(losses: dict[tuple, dict]) -> dict[tuple, dict]:
 def _period_end(start: date, months: int) -> date:
     """The last day of the `months` months from `start`."""
     return _months_later(start, months) - timedelta(days=1)
+
+
+def _first_active_months(mrr: dict[tuple[date, str], Decimal]) -> dict[str, date]:
+    """Each account's first month with MRR."""
+    first_active: dict[str, date] = {}
+    for (month, account), amount in sorted(mrr.items()):
+        if amount > 0:
+            first_active.setdefault(account, month)
+    return first_active
 
 
 def _months_later(month: date, months: int) -> date:
