@@ -10,6 +10,8 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'mrr':       {(month, account_id): Decimal},                   # active months + churn months (0)
         'movements': {(month, account_id, movement_type): Decimal},    # signed mrr_change, zero omitted
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
+        'rejected_rows': {(source_table, source_key): int},           # distinct raw rows rejected per key
+        'row_accounting': {source_table: {raw_rows, accepted_rows, rejected_rows, collapsed_duplicate_rows}},
         'fx_effects': {(month, account_id): Decimal},                  # rounded fx effect of each active month
         'product_exact': {(month, account_id, product_id): (mrr, fx effect)},  # exact Fractions, counted lines
         'plan_gross': {(month, account_id, plan_id): Fraction},         # undiscounted MRR, counted lines
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -229,14 +231,20 @@ def source_key(table: str, row: Row) -> str:
 class Staging:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self.rejected: set[tuple[str, str]] = set()
+        self.rejected_rows: Counter[tuple[str, str]] = Counter()
+        self.row_accounting: dict[str, dict[str, int]] = {}
 
-    def reject(self, table: str, key: str) -> None:
-        self.rejected.add((table, key))
+    @property
+    def rejected(self) -> set[tuple[str, str]]:
+        return set(self.rejected_rows)
+
+    def reject(self, table: str, key: str, distinct_rows: int = 1) -> None:
+        self.rejected_rows[(table, key)] += distinct_rows
 
     def stage(self, table: str, validate) -> dict[str, dict]:
         """key -> validated record. validate(row) returns the record or raises BadValueError."""
-        distinct_rows = list(dict.fromkeys(tuple(row.items()) for row in read_table(self.data_dir, table)))
+        raw_rows = read_table(self.data_dir, table)
+        distinct_rows = list(dict.fromkeys(tuple(row.items()) for row in raw_rows))
         by_key: dict[str, list[Row]] = defaultdict(list)
         for items in distinct_rows:
             row = dict(items)
@@ -244,7 +252,7 @@ class Staging:
         valid: dict[str, dict] = {}
         for key, rows in by_key.items():
             if len(rows) > 1:  # same key, different values: all of them go
-                self.reject(table, key)
+                self.reject(table, key, len(rows))
                 continue
             row = rows[0]
             try:
@@ -252,6 +260,13 @@ class Staging:
                 valid[key] = validate(row)
             except BadValueError:
                 self.reject(table, key)
+        # Every raw row is accepted, rejected or an exact duplicate of one of those.
+        self.row_accounting[table] = {
+            "raw_rows": len(raw_rows),
+            "accepted_rows": len(valid),
+            "rejected_rows": len(distinct_rows) - len(valid),
+            "collapsed_duplicate_rows": len(raw_rows) - len(distinct_rows),
+        }
         return valid
 
 
@@ -657,6 +672,7 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
             ever_active = ever_active or current > 0
             previous = current
     return {"as_of": as_of, "months": months, "mrr": mrr, "movements": movements, "rejected": raw.rejected,
+            "rejected_rows": dict(raw.staging.rejected_rows), "row_accounting": raw.staging.row_accounting,
             "fx_effects": fx_effects, "accounts": raw.accounts, "customers": raw.customers,
             "product_exact": product_exact(months, lines_by_month, rate_by_month),
             "plan_gross": plan_gross(lines_by_month, rate_by_month),
