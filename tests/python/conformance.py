@@ -726,3 +726,10 @@ def _describe(name: str, expected: dict, actual: dict, repeated: list) -> str:
 DERIVED_MART_REPORTS = (accounts_report, bridges_report, slices_report, parent_rollup_report, cohorts_report,
                         losses_report, period_to_date_report, goals_report, unit_economics_report,
                         product_movements_report, drivers_report)
+# Every mart a single build can be compared on.
+MART_REPORTS = (mrr_report, movements_report, rejected_report, *DERIVED_MART_REPORTS)
+
+
+def mart_reports(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
+    """Every mart against the reference, the reports that found a difference one after another."""
+    return "\n".join(report for report in (report_of(warehouse, reference) for report_of in MART_REPORTS) if report)

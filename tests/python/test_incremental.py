@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conformance import DERIVED_MART_REPORTS, history_report, movements_report, mrr_report, rejected_report
+from conformance import MART_REPORTS, history_report
 from reference_mrr import compute
 
 from mrr_warehouse.bench import as_of_dates
@@ -150,8 +150,7 @@ def reference(builds) -> dict:
     return compute(builds["changed"], builds["as_of"])
 
 
-@pytest.mark.parametrize("report_of", (mrr_report, movements_report, rejected_report, *DERIVED_MART_REPORTS),
-                         ids=lambda report_of: report_of.__name__)
+@pytest.mark.parametrize("report_of", MART_REPORTS, ids=lambda report_of: report_of.__name__)
 def test_the_incremental_build_matches_the_reference(builds, reference, report_of):
     with closing(duckdb.connect(str(builds["incremental"]), read_only=True)) as connection:
         report = report_of(connection, reference)
