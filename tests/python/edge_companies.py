@@ -227,6 +227,7 @@ def currencies_and_contracts() -> Tables:
         ("f3302", "month", "1", "33.02", "CHF"), ("f3303", "month", "1", "33.03", "CHF"),
         ("f3395", "month", "1", "33.95", "CHF"), ("u_tail", "month", "1", "0.01474234059", "USD"),
         ("p1001", "month", "1", "10.01", "PLN"), ("p14382", "month", "1", "143.82", "PLN"),
+        ("z_fx_tie", "month", "1", "59532712.70", "CZK"),
     )
     company.add(
         "fx_rates",
@@ -239,6 +240,7 @@ def currencies_and_contracts() -> Tables:
         rate("2025-01-01", "DKK", "0.15"), rate("2025-01-01", "dkk", "0.15"),  # read alike: one rate, no conflict
         rate("2025-01-01", "CHF", "1.0826025765941"),
         rate("2025-01-01", "PLN", "1.1"), rate("2025-06-01", "PLN", "1.100030517578125"),  # up by exactly 2^-15
+        rate("2025-01-01", "CZK", "0.5051"), rate("2025-06-01", "CZK", "0.8551"),
     )
 
     # Customers in three currencies, 330 in January; EUR seats 1 -> 2 from May 10th as the EUR rate moves
@@ -330,6 +332,9 @@ def currencies_and_contracts() -> Tables:
     for part, plan_id in enumerate(("p1001", "p1001", "p14382")):
         company.subscription(f"s_B_fx_half_{part}", "c_B_fx_half", "2025-01-01")
         company.items(item(f"i_B_fx_half_{part}", f"s_B_fx_half_{part}", plan_id))
+    # CZK 59,532,712.70 as the rate moves 0.5051 -> 0.8551 in June: an fx effect of exactly 20,836,449.445, whose
+    # double estimate (2,083,644,944.4999998 cents) falls just below the half: fx 20,836,449.45 and no expansion.
+    company.items(item("i_B_fx_large_tie", company.subscribed("B_fx_large_tie", "CZK"), "z_fx_tie"))
     # A customer without an account reports as itself, in two currencies: 100 from February, 230 from March.
     company.customer("B_cust_no_acct", "")
     company.subscription("s_B_cust_no_acct_u", "B_cust_no_acct", "2025-02-01")
@@ -364,6 +369,9 @@ def dates_and_large_amounts() -> Tables:
         ("micro", "month", "1", "0.000001"),
         ("micro5", "month", "1", "0.000005"),
         ("ic_2dot0", "month", "2.0", "100.00"),  # interval count written 2.0: 50
+        ("tie_100k", "month", "1", "100000.285"),
+        ("tie_top", "month", "1", "99960978.655"),
+        ("big_99999999", "month", "1", "99999999.00"),
     )
     one_item = company.one_item
     one_item("C_leap_from", "m100", created="2024-02-29")                       # new in February
@@ -382,6 +390,23 @@ def dates_and_large_amounts() -> Tables:
     one_item("C_micro_seats", "micro", "10000000", created="2024-01-01")        # 10.00
     one_item("C_micro_round0", "micro5", created="2024-01-01")                  # 0.00: never active
     one_item("C_ic_2dot0", "ic_2dot0", created="2024-01-01")                    # 50.00
+    # Exactly half a cent, where the double estimate of the cents falls just below the half (10,000,028.4999999981
+    # and 9,996,097,865.4999981 cents): the estimate's margin, not the 10 billion cents cap, sends them exact.
+    one_item("C_tie_100k", "tie_100k", created="2024-01-01")                    # 100,000.29
+    one_item("C_tie_top", "tie_top", created="2024-01-01")                      # 99,960,978.66
+    # The same half cent as a seat change in February beside a larger plan change (a second subscription of
+    # 99,999,999.00): seat change 99,960,978.66, and the cent the roundings leave goes to the plan change.
+    subscription_id = company.subscribed("C_driver_tie", created="2024-01-01")  # 99,960,978.66 -> 299,921,956.31
+    company.items(item("i_C_driver_tie_1", subscription_id, "tie_top", "1", valid_to="2024-02-01"),
+                  item("i_C_driver_tie_2", subscription_id, "tie_top", "2", valid_from="2024-02-01"))
+    company.subscription("s_C_driver_tie_2", "c_C_driver_tie", "2024-02-01")
+    company.items(item("i_C_driver_tie_3", "s_C_driver_tie_2", "big_99999999"))
+    # And as a plan change (a second subscription from February) beside a larger seat change (99,999,999.00 x 1 -> 2).
+    subscription_id = company.subscribed("C_driver_plan_tie", created="2024-01-01")  # -> 299,960,976.66 in February
+    company.items(item("i_C_driver_plan_tie_1", subscription_id, "big_99999999", "1", valid_to="2024-02-01"),
+                  item("i_C_driver_plan_tie_2", subscription_id, "big_99999999", "2", valid_from="2024-02-01"))
+    company.subscription("s_C_driver_plan_tie_2", "c_C_driver_plan_tie", "2024-02-01")
+    company.items(item("i_C_driver_plan_tie_3", "s_C_driver_plan_tie_2", "tie_top"))
     subscription_id = one_item("C_pct_round", "m100", created="2024-01-01")     # 100.0000000000001% is 100%: churn
     company.discounts(discount("d_C_pct_round", subscription_id, percent="100.0000000000001", valid_from="2024-02-01"))
     one_item("C_early", "m100", created="2023-11-30", ended="2023-12-01")       # November 2023 only

@@ -71,6 +71,7 @@ HAND_COMPUTED_MRR = {
         ("B_cust_no_acct", "2025-02"): "100.00", ("B_cust_no_acct", "2025-03"): "230.00",
         ("B_dkk_case", "2025-06"): "15.00", ("B_status_case", "2025-06"): "100.00", ("B_float_id", "2025-06"): "100.00",
         ("B_parts_exact", "2025-06"): "108.28", ("B_fx_half", "2025-05"): "180.22", ("B_fx_half", "2025-06"): "180.23",
+        ("B_fx_large_tie", "2025-05"): "30069973.18", ("B_fx_large_tie", "2025-06"): "50906422.63",
     },
     "dates_and_large_amounts": {
         ("C_leap_from", "2024-02"): "100.00", ("C_leap_to", "2024-01"): "100.00", ("C_leap_to", "2024-02"): "0.00",
@@ -83,6 +84,9 @@ HAND_COMPUTED_MRR = {
         ("C_pct_round", "2024-01"): "100.00", ("C_pct_round", "2024-02"): "0.00",
         ("C_early", "2023-11"): "100.00", ("C_early", "2023-12"): "0.00",
         ("C_no_snapshot", "2024-01"): None, ("C_trial_eq_end", "2024-02"): None,
+        ("C_tie_100k", "2024-03"): "100000.29", ("C_tie_top", "2024-03"): "99960978.66",
+        ("C_driver_tie", "2024-01"): "99960978.66", ("C_driver_tie", "2024-02"): "299921956.31",
+        ("C_driver_plan_tie", "2024-02"): "299960976.66",
     },
     "bad_rows_and_cascades": {
         **{(account_id, "2025-06"): "100.00" for account_id in (
@@ -113,11 +117,12 @@ HAND_COMPUTED_MOVEMENTS = {
         ("B_nok_fx_churn", "2025-03"): {"churn": "-0.01"}, ("B_nok_fx_churn", "2025-05"): {"reactivation": "0.01"},
         ("B_gbp_late_rate", "2025-06"): {"fx": "-5.00"}, ("B_sek_gap", "2025-04"): {"fx": "-10.00"},
         ("B_contract_end_1st", "2025-04"): {"contraction": "-100.00"},
-        ("B_fx_half", "2025-06"): {"fx": "0.01"},
+        ("B_fx_half", "2025-06"): {"fx": "0.01"}, ("B_fx_large_tie", "2025-06"): {"fx": "20836449.45"},
     },
     "dates_and_large_amounts": {
         ("C_leap_from", "2024-02"): {"new": "100.00"}, ("C_leap_to", "2024-02"): {"churn": "-100.00"},
         ("C_start_mar1", "2024-03"): {"new": "100.00"}, ("C_pct_round", "2024-02"): {"churn": "-100.00"},
+        ("C_driver_tie", "2024-02"): {"expansion": "199960977.65"},
     },
     "bad_rows_and_cascades": {
         ("X_gbp", "2025-03"): None, ("X_subscription_conflict", "2025-02"): None,
