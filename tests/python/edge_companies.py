@@ -10,7 +10,8 @@ The comment beside a case gives what the rules make of it (months are 2025 unles
   rates dated on the snapshot day, a currency's first rate after its first month, contracts beside subscriptions,
   converted parts that add up to exactly half a cent (found by a fuzz against the blind re-implementation).
 - dates_and_large_amounts (2023-2024): the leap day, lines ending on the 1st, amounts up to just under
-  10 billion a period (and at it: rejected), half cents at that scale, six-decimal prices.
+  10 billion a period (and at it: rejected), half cents at that scale and ones whose double estimate falls just
+  below the half (as MRR and as seat and plan changes), six-decimal prices.
 - bad_rows_and_cascades: a bad row of each kind rule 9 names, next to a good line of 100 a month, and the
   rows a rejection takes with it (a third blind check planted 165 such rows; this keeps a cross-section).
 """
