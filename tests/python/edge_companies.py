@@ -228,7 +228,7 @@ def currencies_and_contracts() -> Tables:
         ("f3302", "month", "1", "33.02", "CHF"), ("f3303", "month", "1", "33.03", "CHF"),
         ("f3395", "month", "1", "33.95", "CHF"), ("u_tail", "month", "1", "0.01474234059", "USD"),
         ("p1001", "month", "1", "10.01", "PLN"), ("p14382", "month", "1", "143.82", "PLN"),
-        ("z_fx_tie", "month", "1", "59532712.70", "CZK"),
+        ("z_fx_tie", "month", "1", "59532712.70", "CZK"), ("h_fx_tie", "month", "1", "59532712.70", "HUF"),
     )
     company.add(
         "fx_rates",
@@ -242,6 +242,7 @@ def currencies_and_contracts() -> Tables:
         rate("2025-01-01", "CHF", "1.0826025765941"),
         rate("2025-01-01", "PLN", "1.1"), rate("2025-06-01", "PLN", "1.100030517578125"),  # up by exactly 2^-15
         rate("2025-01-01", "CZK", "0.5051"), rate("2025-06-01", "CZK", "0.8551"),
+        rate("2025-01-01", "HUF", "0.8551"), rate("2025-06-01", "HUF", "0.5051"),
     )
 
     # Customers in three currencies, 330 in January; EUR seats 1 -> 2 from May 10th as the EUR rate moves
@@ -336,6 +337,8 @@ def currencies_and_contracts() -> Tables:
     # CZK 59,532,712.70 as the rate moves 0.5051 -> 0.8551 in June: an fx effect of exactly 20,836,449.445, whose
     # double estimate (2,083,644,944.4999998 cents) falls just below the half: fx 20,836,449.45 and no expansion.
     company.items(item("i_B_fx_large_tie", company.subscribed("B_fx_large_tie", "CZK"), "z_fx_tie"))
+    # The same in HUF as the rate falls 0.8551 -> 0.5051: fx -20,836,449.45 (half away from zero), no contraction.
+    company.items(item("i_B_fx_large_tie_down", company.subscribed("B_fx_large_tie_down", "HUF"), "h_fx_tie"))
     # A customer without an account reports as itself, in two currencies: 100 from February, 230 from March.
     company.customer("B_cust_no_acct", "")
     company.subscription("s_B_cust_no_acct_u", "B_cust_no_acct", "2025-02-01")

@@ -72,6 +72,7 @@ HAND_COMPUTED_MRR = {
         ("B_dkk_case", "2025-06"): "15.00", ("B_status_case", "2025-06"): "100.00", ("B_float_id", "2025-06"): "100.00",
         ("B_parts_exact", "2025-06"): "108.28", ("B_fx_half", "2025-05"): "180.22", ("B_fx_half", "2025-06"): "180.23",
         ("B_fx_large_tie", "2025-05"): "30069973.18", ("B_fx_large_tie", "2025-06"): "50906422.63",
+        ("B_fx_large_tie_down", "2025-05"): "50906422.63", ("B_fx_large_tie_down", "2025-06"): "30069973.18",
     },
     "dates_and_large_amounts": {
         ("C_leap_from", "2024-02"): "100.00", ("C_leap_to", "2024-01"): "100.00", ("C_leap_to", "2024-02"): "0.00",
@@ -118,6 +119,7 @@ HAND_COMPUTED_MOVEMENTS = {
         ("B_gbp_late_rate", "2025-06"): {"fx": "-5.00"}, ("B_sek_gap", "2025-04"): {"fx": "-10.00"},
         ("B_contract_end_1st", "2025-04"): {"contraction": "-100.00"},
         ("B_fx_half", "2025-06"): {"fx": "0.01"}, ("B_fx_large_tie", "2025-06"): {"fx": "20836449.45"},
+        ("B_fx_large_tie_down", "2025-06"): {"fx": "-20836449.45"},
     },
     "dates_and_large_amounts": {
         ("C_leap_from", "2024-02"): {"new": "100.00"}, ("C_leap_to", "2024-02"): {"churn": "-100.00"},
