@@ -98,6 +98,7 @@ fx_rates_to_add_exactly as (
 ),
 
 -- Distinct counts are slow to aggregate: the smallest and largest value tell 0, 1 or "more".
+-- A subscription has one customer, so several customers come with several subscriptions.
 estimated_account_months as (
     select
         parts.month,
@@ -105,7 +106,6 @@ estimated_account_months as (
         {{ line_currency }} as min_currency,
         {{ line_currency }} as max_currency,
         parts.customer_key as min_customer_key,
-        parts.customer_key as max_customer_key,
         {{ line_subscription }} as min_subscription,
         {{ line_subscription }} as max_subscription,
         {{ line_is_contract }} as contract_count,
@@ -125,7 +125,6 @@ estimated_account_months as (
         min({{ line_currency }}) as min_currency,
         max({{ line_currency }}) as max_currency,
         min(parts.customer_key) as min_customer_key,
-        max(parts.customer_key) as max_customer_key,
         min({{ line_subscription }}) as min_subscription,
         max({{ line_subscription }}) as max_subscription,
         sum({{ line_is_contract }}) as contract_count,
@@ -166,7 +165,6 @@ several_currencies_customers_or_subscriptions as (
         and line_months_to_count.month = estimates_checked.month
         and (
             estimates_checked.min_currency != estimates_checked.max_currency
-            or estimates_checked.min_customer_key != estimates_checked.max_customer_key
             or estimates_checked.min_subscription != estimates_checked.max_subscription
         )
     group by
