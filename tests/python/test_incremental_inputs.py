@@ -4,7 +4,7 @@ One full build at AS_OF is the published warehouse. Per scenario the seeds chang
 copy of it must recompute from the expected month (int_mrr_recompute_window; the slices from
 int_slice_recompute_window) and give the marts of a --full-refresh build on the changed seeds.
 test_incremental.py does the same for a new month on 10,000 generated accounts; here every other kind of
-input: rates, discounts, plan prices, an account's attributes, nothing at all.
+input: rates, discounts, plan prices, a line's start, an account's attributes, nothing at all.
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ def _change_a_discount(data: Path) -> None:
 
 def _change_a_plan_price(data: Path) -> None:
     set_value(data, "billing_plans", "plan_pro_m_usd", "unit_amount", "109.00")
+
+
+def _start_an_item_later(data: Path) -> None:
+    before = set_value(data, "billing_subscription_items", "si_014", "valid_from", "2024-05-20")
+    assert before["valid_from"] == "2024-02-12"
 
 
 def _change_a_segment(data: Path) -> None:
@@ -66,6 +71,8 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], Callable[[Path], date], Calla
     "discount": (_change_a_discount, lambda published: date(2024, 3, 1), None),
     # A plan price changes every line on the plan: from the first month any of them counts in.
     "plan price": (_change_a_plan_price, lambda published: _first_month_of_plan(published, "plan_pro_m_usd"), None),
+    # A line that starts later changes nothing but its run of months: from the month it used to start in.
+    "item start": (_start_an_item_later, lambda published: _first_month_of_line(published, "si_014"), None),
     # An account's segment places all its months (A029 is active from 2025-04): only the slices change.
     "account segment": (_change_a_segment, lambda published: NO_MONTH, lambda published: date(2025, 4, 1)),
     "nothing": (_change_nothing, lambda published: NO_MONTH, None),
@@ -75,6 +82,11 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], Callable[[Path], date], Calla
 def _first_month_of_plan(published: Path, plan_id: str) -> date:
     rows = query(published, "select min(month) from intermediate.int_revenue_line_months where plan_id = ?", [plan_id])
     return rows[0][0]
+
+
+def _first_month_of_line(published: Path, line_id: str) -> date:
+    query_text = "select first_counted_month from intermediate.int_revenue_lines where line_id = ?"
+    return query(published, query_text, [line_id])[0][0]
 
 
 @pytest.fixture(scope="module")
