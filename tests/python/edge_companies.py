@@ -8,7 +8,8 @@ The comment beside a case gives what the rules make of it (months are 2025 unles
   rounding once per account, percent and amount discounts and their windows, subscription and item windows.
 - currencies_and_contracts: several currencies in one account, rates moving in the month a line starts or ends,
   rates dated on the snapshot day, a currency's first rate after its first month, contracts beside subscriptions,
-  converted parts that add up to exactly half a cent (found by a fuzz against the blind re-implementation).
+  converted parts that add up to exactly half a cent (found by a fuzz against the blind re-implementation),
+  fx effects of exactly half a cent, rising and falling, whose double estimate falls just short of the half.
 - dates_and_large_amounts (2023-2024): the leap day, lines ending on the 1st, amounts up to just under
   10 billion a period (and at it: rejected), half cents at that scale and ones whose double estimate falls just
   below the half (as MRR and as seat and plan changes), six-decimal prices.
