@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import chdir, closing, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -99,8 +99,9 @@ def dbt_environment(folder: Path) -> dict[str, str]:
 def show_inline(sql: str, folder: Path) -> list[tuple]:
     """Every row of `dbt show --inline sql` (Jinja and project macros allowed) on an empty DuckDB file in folder."""
     root = str(project_root())
-    settings = {**dbt_environment(folder), DATABASE_ENV: str(folder / "empty.duckdb")}
-    with environment(settings):
+    # A bare file name, opened in folder, as builds do: the same profile each time, so the partial parse holds.
+    settings = {**dbt_environment(folder), DATABASE_ENV: "empty.duckdb"}
+    with chdir(folder), environment(settings), partial_parse_shared(Path(settings["DBT_TARGET_PATH"]), "empty.duckdb"):
         result = dbtRunner().invoke(["show", "--inline", sql, "--project-dir", root, "--profiles-dir", root,
                                      "--limit", "-1", "--quiet"])
     assert result.success, result.exception
