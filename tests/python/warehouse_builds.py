@@ -101,7 +101,7 @@ def show_inline(sql: str, folder: Path) -> list[tuple]:
     root = str(project_root())
     # A bare file name, opened in folder, as builds do: the same profile each time, so the partial parse holds.
     settings = {**dbt_environment(folder), DATABASE_ENV: "empty.duckdb"}
-    with chdir(folder), environment(settings), partial_parse_shared(Path(settings["DBT_TARGET_PATH"]), "empty.duckdb"):
+    with chdir(folder), environment(settings), partial_parse_shared(settings, "empty.duckdb"):
         result = dbtRunner().invoke(["show", "--inline", sql, "--project-dir", root, "--profiles-dir", root,
                                      "--limit", "-1", "--quiet"])
     assert result.success, result.exception
@@ -112,7 +112,7 @@ def run_build(data: Path, as_of: date, database: Path, **options: object) -> Pat
     """mrr_warehouse.build.build into database (its folder is created), in dbt_environment(a folder beside it)."""
     database.parent.mkdir(parents=True, exist_ok=True)
     settings = dbt_environment(database.parent.parent / f"{database.parent.name}-dbt")
-    with environment(settings), partial_parse_shared(Path(settings["DBT_TARGET_PATH"]), database.name):
+    with environment(settings), partial_parse_shared(settings, database.name):
         return build(data, as_of, database, **options)
 
 
@@ -122,14 +122,16 @@ _partial_parses: dict[tuple[Path, str], bytes] = {}
 
 
 @contextmanager
-def partial_parse_shared(target: Path, database_name: str) -> Iterator[None]:
-    """Start a build in a new dbt target folder from the partial parse this process's last build left.
+def partial_parse_shared(settings: dict[str, str], database_name: str) -> Iterator[None]:
+    """Start a build in its new dbt target folder (settings: dbt_environment's) from the partial parse this
+    process's last build left.
 
     Each build here has a target folder of its own, so dbt would parse the whole project every time (~3-6 s,
     a third of a demo build). dbt checks a partial parse it finds (every file's checksum, the profile, vars and
     env vars) and parses again what differs, as it does in a target folder of long standing. The database's
     file name is in the key because the profile holds it: any other name would make dbt parse everything.
     """
+    target = Path(settings["DBT_TARGET_PATH"])
     key, path = (project_root(), database_name), target / PARTIAL_PARSE
     if key in _partial_parses and not path.exists():
         target.mkdir(parents=True, exist_ok=True)
