@@ -17,6 +17,10 @@ versions_for_reports as (
     select * from {{ ref('mrr_as_reported') }}
 ),
 
+builds as (
+    select * from {{ ref('mrr_report_dates') }}
+),
+
 -- Months x builds: a few thousand rows, read twice below.
 month_reports as (
     select distinct
@@ -25,9 +29,12 @@ month_reports as (
     from versions_for_reports
 ),
 
+-- Every build is a report, the ones that had nothing to report too. The versions' own dates cover
+-- a history written before mrr_report_dates was.
 report_dates as (
-    select distinct reported_as_of
-    from month_reports
+    select reported_as_of from builds
+    union
+    select reported_as_of from month_reports
 ),
 
 reported_months as (

@@ -295,6 +295,13 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+# The history's tables and the latest as_of each records.
+REPORT_DATES = {
+    "mrr_report_dates": "reported_as_of",
+    "mrr_as_reported": "coalesce(superseded_as_of, reported_as_of)",
+}
+
+
 def refuse_earlier_as_of(staged: Path, as_of: date) -> None:
     """History is dated by as_of: building an earlier as_of on top of it would withdraw every later month."""
     reported = _latest_reported_as_of(staged)
@@ -305,17 +312,15 @@ def refuse_earlier_as_of(staged: Path, as_of: date) -> None:
 
 
 def _latest_reported_as_of(staged: Path) -> date | None:
+    """The latest as_of in the history: a build's, or a version's (a history written before mrr_report_dates)."""
     if not staged.exists():
         return None
     with closing(open_database(staged, read_only=True)) as connection:
-        has_history = connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'history' and table_name = 'mrr_as_reported'").fetchone()[0]
-        if not has_history:
-            return None
-        latest = connection.execute(
-            "select max(coalesce(superseded_as_of, reported_as_of)) from history.mrr_as_reported").fetchone()[0]
-    return latest
+        tables = {name for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'history'").fetchall()}
+        dates = [connection.execute(f"select max({column}) from history.{table}").fetchone()[0]
+                 for table, column in REPORT_DATES.items() if table in tables]
+    return max((latest for latest in dates if latest is not None), default=None)
 
 
 def refuse_rejected_rows(staged: Path) -> None:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from raw_folder import write_raw_folder
+from raw_strategies import VALID_CHAIN
 from warehouse_builds import (
     AS_OF,
     CANCELLED_SUBSCRIPTION,
@@ -180,6 +182,18 @@ def test_an_earlier_as_of_than_the_published_history_needs_full_refresh(history,
     with pytest.raises(BuildError, match="earlier than the published warehouse's 2026-10-31"):
         run_build(history_inputs(tmp_path), FIRST_AS_OF, database)
     assert database.read_bytes() == before
+
+
+def test_a_build_with_nothing_to_report_still_dates_the_history(tmp_path: Path):
+    """Its as_of is the history's latest though it wrote no version (its one price does not parse)."""
+    tables = {table: [row] for table, row in VALID_CHAIN.items()}
+    tables["billing_plans"] = [{**VALID_CHAIN["billing_plans"], "unit_amount": "abc"}]
+    data = write_raw_folder(tmp_path / "data", tables)
+    database = tmp_path / "warehouse" / "warehouse.duckdb"
+    run_build(data, AS_OF, database)
+    assert query(database, "select count(*) from history.mrr_as_reported") == [(0,)]
+    with pytest.raises(BuildError, match="earlier than the published warehouse's 2026-10-31"):
+        run_build(data, FIRST_AS_OF, database)
 
 
 def history_inputs(root: Path) -> Path:
