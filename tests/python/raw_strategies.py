@@ -65,6 +65,9 @@ VALID_CHAIN = {
     "billing_subscription_items": {"subscription_item_id": "I1", "subscription_id": "S1", "plan_id": "P1",
                                    "quantity": "2"},
 }
+ONLY_THE_VALID_CHAIN = {table: [row] for table, row in VALID_CHAIN.items()}
+# The chain with a price that does not parse: its plan and item are rejected, so the company has no revenue yet.
+NO_REVENUE_YET = {**ONLY_THE_VALID_CHAIN, "billing_plans": [{**VALID_CHAIN["billing_plans"], "unit_amount": "abc"}]}
 
 
 @st.composite

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from raw_folder import write_raw_folder
-from raw_strategies import VALID_CHAIN
+from raw_strategies import NO_REVENUE_YET
 from warehouse_builds import (
     AS_OF,
     CANCELLED_SUBSCRIPTION,
@@ -185,10 +185,8 @@ def test_an_earlier_as_of_than_the_published_history_needs_full_refresh(history,
 
 
 def test_a_build_with_nothing_to_report_still_dates_the_history(tmp_path: Path):
-    """Its as_of is the history's latest though it wrote no version (its one price does not parse)."""
-    tables = {table: [row] for table, row in VALID_CHAIN.items()}
-    tables["billing_plans"] = [{**VALID_CHAIN["billing_plans"], "unit_amount": "abc"}]
-    data = write_raw_folder(tmp_path / "data", tables)
+    """Its as_of is the history's latest though it wrote no version."""
+    data = write_raw_folder(tmp_path / "data", NO_REVENUE_YET)
     database = tmp_path / "warehouse" / "warehouse.duckdb"
     run_build(data, AS_OF, database)
     assert query(database, "select count(*) from history.mrr_as_reported") == [(0,)]

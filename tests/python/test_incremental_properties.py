@@ -21,15 +21,13 @@ import hypothesis.strategies as st
 from conformance import history_report, mart_reports
 from hypothesis import HealthCheck, Phase, example, given, settings
 from raw_folder import write_raw_folder
-from raw_strategies import VALID_CHAIN, raw_tables
+from raw_strategies import NO_REVENUE_YET, ONLY_THE_VALID_CHAIN, raw_tables
 from reference_mrr import CONTRACT, compute
 from warehouse_builds import mart_checksums, run_build
 
 from mrr_warehouse.errors import InputError
 
 EXAMPLES = 2
-ONLY_THE_VALID_CHAIN = {table: [row] for table, row in VALID_CHAIN.items()}
-NO_REVENUE_YET = {**ONLY_THE_VALID_CHAIN, "billing_plans": [{**VALID_CHAIN["billing_plans"], "unit_amount": "abc"}]}
 # Edits of the valid chain's rows (raw_strategies.VALID_CHAIN, which starts in February 2024), each changing MRR
 # back to the chain's first months: what an incremental build must notice in months it built before.
 CHAIN_EDITS = [
