@@ -1,8 +1,9 @@
--- One row per account, product and month in which the product has MRR or had it the month before,
--- with the product's movement. While the account is new, reactivated or churned, its products
--- share that movement. While the account is active in both months, the account's fx movement is
--- split over its products (largest remainder) and the rest of each product's change is:
---   cross_sell (product new to an active account), product_churn (product dropped, account stays),
+-- One row per account, product and month in which the product has MRR or had it the month before
+-- (or carries fx while the account stays active), with the product's movement. While the account
+-- is new, reactivated or churned, its products share that movement. While the account is active in
+-- both months, the account's fx movement is split over its products (largest remainder) and the
+-- rest of each product's change is:
+--   cross_sell (product without MRR last month), product_churn (product dropped, account stays),
 --   upsell (more of a product it had), downgrade (less of it).
 -- Per account and month: upsell + cross_sell - downgrade - product_churn = expansion - contraction
 -- of the account (which only ever shows the net), and the product fx adds up to the account fx.
@@ -26,10 +27,13 @@ with product_pairs as (
 
 -- The same product months again, for the accounts whose fx movement is split over products
 -- (active both months, fx not zero: ~1 in 3). Only those pay for the split's window functions;
--- a second scan of the table is cheaper than ranking every product month.
+-- a second scan of the table is cheaper than ranking every product month. A product whose MRR
+-- rounds to 0.00 both months still carries its share of the account's fx (a product new this month
+-- whose currency collapsed: worth 219.64 at last month's rate, 0.0003 at this one): without it the
+-- split could not add up to the account's fx.
 product_pairs_to_split_fx as (
     select * from {{ ref('int_account_product_mrr_pairs') }}
-    where opening_mrr > 0 or closing_mrr > 0
+    where opening_mrr > 0 or closing_mrr > 0 or fx_effect_exact != 0
 ),
 
 -- Read apart from the two reads below (DuckDB holds a CTE read more than once in memory); the
@@ -171,7 +175,9 @@ product_movements as (
             when account_stays_active and opening_mrr = 0 then closing_mrr - opening_mrr - fx_mrr else 0
         end as cross_sell_mrr,
         case
-            when account_stays_active and closing_mrr = 0 then opening_mrr - closing_mrr + fx_mrr else 0
+            when account_stays_active and opening_mrr > 0 and closing_mrr = 0
+                then opening_mrr - closing_mrr + fx_mrr
+            else 0
         end as product_churn_mrr,
         case
             when account_stays_active and opening_mrr > 0 and closing_mrr > 0

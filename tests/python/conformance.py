@@ -172,8 +172,10 @@ def product_movements_report(warehouse: duckdb.DuckDBPyConnection, reference: di
         pairs = {product: (product_mrr.get((previous, account, product), Decimal("0.00")),
                            product_mrr.get((month, account, product), Decimal("0.00")))
                  for product in {*products[(previous, account)], *products[(month, account)]}}
-        pairs = {product: pair for product, pair in pairs.items() if pair != (0, 0)}
-        fx = _product_fx(pairs, {product: exact[1] for product, exact in products[(month, account)].items()},
+        fx_exact = {product: exact[1] for product, exact in products[(month, account)].items()}
+        # A product at 0.00 both months can still carry fx: its share is split out like the others'.
+        pairs = {product: pair for product, pair in pairs.items() if pair != (0, 0) or fx_exact.get(product)}
+        fx = _product_fx(pairs, fx_exact,
                          {kind: movements.get((month, account, kind), Decimal("0.00")) for kind in BRIDGE_FLOWS}
                          if opening > 0 and closing > 0 else {})
         account_status = "new" if month == first_active[account] else "reactivation" if opening == 0 else (
