@@ -12,7 +12,7 @@ It shares no code with the dbt models, so a pytest can compare the warehouse wit
         'rejected':  {(source_table, source_key)},                     # composite keys joined with '|'
         'rejected_rows': {(source_table, source_key): int},           # distinct raw rows rejected per key
         'row_accounting': {source_table: {raw_rows, accepted_rows, rejected_rows, collapsed_duplicate_rows}},
-        'fx_effects': {(month, account_id): Decimal},                  # rounded fx effect of each active month
+        'fx_effects': {(month, account_id): Decimal},                  # rounded fx effect of each month with lines
         'product_exact': {(month, account_id, product_id): (mrr, fx effect)},  # exact Fractions, counted lines
         'plan_gross': {(month, account_id, plan_id): Fraction},         # undiscounted MRR, counted lines
         'counted_lines': {month: [Line]}, 'discounts': [Discount], 'rates': {month: {currency: Fraction}},
@@ -665,7 +665,7 @@ def compute(data_dir: Path, as_of: date, reporting_currency: str = "USD") -> dic
                                  Fraction(0)))
             if current > 0 or previous > 0:  # active months and churn months (MRR 0)
                 mrr[(month, account_id)] = current
-            if current > 0:
+            if local:  # an account whose lines round to 0.00 still moves its family's fx (parent rollup)
                 fx_effects[(month, account_id)] = fx
             for kind, change in movements_of(previous, current, fx, ever_active).items():
                 movements[(month, account_id, kind)] = change
