@@ -104,16 +104,16 @@ def _decimal_text(low: int, high: int, max_places: int) -> st.SearchStrategy[str
     return draw_text()
 
 
-def _window(draw: st.DrawFn, earliest: int) -> tuple[str | None, str | None]:
-    """[valid_from, valid_to) as texts, either end open, never empty."""
-    start = draw(st.one_of(st.none(), st.integers(earliest, 1000)))
-    end = draw(st.one_of(st.none(), st.integers((earliest if start is None else start) + 1, 1100)))
-    return (None if start is None else _day(start)), (None if end is None else _day(end))
-
-
 def _optional_day(draw: st.DrawFn, earliest: int, latest: int) -> str | None:
     offset = draw(st.one_of(st.none(), st.integers(earliest, latest)))
     return None if offset is None else _day(offset)
+
+
+def _window(draw: st.DrawFn, earliest: int) -> tuple[str | None, str | None]:
+    """[valid_from, valid_to) as texts, either end open, never empty."""
+    start = draw(st.one_of(st.none(), st.integers(earliest, 1000)))
+    end = _optional_day(draw, (earliest if start is None else start) + 1, 1100)
+    return (None if start is None else _day(start)), end
 
 
 def _plans(draw: st.DrawFn) -> list[dict]:
