@@ -114,17 +114,17 @@ def slices_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
 def parent_rollup_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str:
     """mrr_bridge_monthly_parent_rollup against the reference with every CRM account and the accounts below it as
     one customer: their MRR and rounded fx effects added up, then rule 8 again (issue 4). A parent that is not a
-    valid account ends the climb; a loop stops after 20 steps."""
+    valid account ends the climb; a loop of parents is one customer under its smallest account, with the accounts
+    below it."""
     accounts = reference["accounts"]
 
     def top_parent(account: str) -> str:
-        top = account
-        for _step in range(20):
-            parent = accounts[top]["parent_account_id"]
-            if parent not in accounts:
-                break
-            top = parent
-        return top
+        chain = [account]
+        while (parent := accounts[chain[-1]]["parent_account_id"]) in accounts:
+            if parent in chain:
+                return min(chain[chain.index(parent):])
+            chain.append(parent)
+        return chain[-1]
 
     tops = {account: top_parent(account) for account in accounts}
     family_sizes = defaultdict(int)
