@@ -192,8 +192,10 @@ def drivers_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
     """fct_mrr_expansion_drivers against the reference's lines (README Metrics): per account-month with expansion or
     contraction, at last month's rates, seat_change = the change of plans held both months, plan_change = plans (or
     contracts, each its own) held in one month only, each valued at its subscription's percent discount of last
-    month (this month's if new) and rounded on its own; price_change = the rest. The rounding left over goes to
-    price_change where a subscription has discounts, else to the larger of seat and plan change."""
+    month (this month's if new) and rounded on its own; price_change = the rest. A subscription held in one month
+    only counts what its amounts off took off with the first of its plans (by plan id, per currency and interval).
+    The rounding left over goes to price_change where a subscription has discounts, else to the larger of seat and
+    plan change."""
     discounts = defaultdict(list)
     for discount in reference["discounts"]:
         discounts[discount.subscription_id].append(discount)
@@ -217,6 +219,13 @@ def drivers_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
             for line in lines:
                 held[which][(line.plan_id or f"crm_contract:{line.line_id}", line.currency)] += (
                     line.mrr_local * paid.get(line.subscription_id, Fraction(1)))
+        held_now = {line.subscription_id for line in both[month]}
+        for subscription in paid.keys() - (held_before & held_now):
+            which = previous if subscription in held_before else month
+            for plan, amount_off in _amounts_off_taken(
+                    [line for line in both[which] if line.subscription_id == subscription], discounts[subscription],
+                    paid[subscription], snapshot(which, reference["as_of"])).items():
+                held[which][plan] -= amount_off
         seat, plan = _seat_and_plan_change(held[month], held[previous], reference["rates"][previous])
         rest = change - seat - plan
         goes_to = "price" if paid or (seat == 0 and plan == 0) else "seat" if abs(seat) >= abs(plan) else "plan"
@@ -225,6 +234,20 @@ def drivers_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
             "price_change": rest * (goes_to == "price"), "plan_change": plan + rest * (goes_to == "plan"),
         }
     return _first_lines(_mart_mismatches(warehouse, "fct_mrr_expansion_drivers", ["month", "account_id"], expected))
+
+
+def _amounts_off_taken(lines: list, discounts: list, percent_paid: Fraction, day: date) -> dict[tuple, Fraction]:
+    """(first plan, currency) -> what a subscription's amounts off counting on `day` take off its lines at
+    percent_paid, per group of one currency and interval (rule 4: never more than the group is worth)."""
+    amount_off = sum((d.amount_off for d in discounts if d.counts(day) and d.amount_off is not None), Fraction(0))
+    groups = defaultdict(list)
+    for line in lines:
+        groups[(line.currency, line.factor)].append(line)
+    taken = {}
+    for (currency, factor), group in groups.items():
+        paid = sum((line.mrr_local for line in group), Fraction(0)) * percent_paid
+        taken[(min(line.plan_id for line in group), currency)] = min(amount_off * factor, paid)
+    return taken
 
 
 def _percent_paid(discounts: list, day: date) -> Fraction:

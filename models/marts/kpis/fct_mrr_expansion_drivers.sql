@@ -2,13 +2,15 @@
 -- expansion - contraction exactly, all at last month's rates (constant currency):
 --   seat_change:  a plan the account had both months, billed for more or fewer units;
 --   plan_change:  a plan (or CRM contract) the account had in only one of the two months;
---   price_change: the rest: percent discounts changing, amounts off starting, changing or ending
---                 (and the cents the separate roundings leave over, where a discount is involved).
+--   price_change: the rest: discounts of a subscription held both months starting, changing or
+--                 ending (and the cents the separate roundings leave over, where a discount is involved).
 -- A plan's unit price is fixed in billing_plans, so for the same plan a change of gross MRR is a
 -- change of quantity. Seats and plans are valued at what the customer pays for them: at the
 -- subscription's percent discount of last month (of this month for a subscription new this month),
 -- so a seat change under an unchanged discount leaves nothing for price_change. An amount off does
--- not grow or shrink with seats or plans: while it stays the same it cancels out of the change.
+-- not grow or shrink with seats or plans: while it stays the same it cancels out of the change. A
+-- subscription held in only one of the two months comes or goes with its amounts off too: what they
+-- take off counts with its plan (or seat) change, not as a price change nobody made.
 -- Computed here rather than in an intermediate view: the month filter of an incremental build stops
 -- at a CTE DuckDB materialises (business_changes is read three times), so a view computed every
 -- month's drivers for the recomputed months to be picked from them.
@@ -36,6 +38,11 @@ account_changes as (
 valid_discounts as (
     select * from {{ ref('int_subscription_discounts_validated') }}
     where rejection_reason is null
+),
+
+discounted_subscription_mrr as (
+    select * from {{ ref('int_subscription_mrr_discounted') }}
+    where {{ in_recompute_window('month', months_before=1) }}
 ),
 
 business_changes as (
@@ -96,12 +103,17 @@ discounted_subscription_line_months as (
         and pricing_group_id in (select valid_discounts.subscription_id from valid_discounts)
 ),
 
-subscription_pricing_months as (
+discounted_subscription_groups as (
     select
         months_compared.month,
         months_compared.account_key,
+        months_compared.line_month,
+        months_compared.is_current_month,
         discounted_subscription_line_months.pricing_group_id,
-        min(months_compared.line_month) as pricing_month
+        discounted_subscription_line_months.currency,
+        discounted_subscription_line_months.factor_numerator,
+        discounted_subscription_line_months.mrr_denominator,
+        min(discounted_subscription_line_months.plan_id) as first_plan_id
     from months_compared
     inner join discounted_subscription_line_months
         on months_compared.account_key = discounted_subscription_line_months.account_key
@@ -109,7 +121,26 @@ subscription_pricing_months as (
     group by
         months_compared.month,
         months_compared.account_key,
-        discounted_subscription_line_months.pricing_group_id
+        months_compared.line_month,
+        months_compared.is_current_month,
+        discounted_subscription_line_months.pricing_group_id,
+        discounted_subscription_line_months.currency,
+        discounted_subscription_line_months.factor_numerator,
+        discounted_subscription_line_months.mrr_denominator
+),
+
+subscription_pricing_months as (
+    select
+        month,
+        account_key,
+        pricing_group_id,
+        min(line_month) as pricing_month,
+        min(line_month) = max(line_month) as is_held_one_month
+    from discounted_subscription_groups
+    group by
+        month,
+        account_key,
+        pricing_group_id
 ),
 
 subscription_discount_terms as (
@@ -134,6 +165,64 @@ lines_at_paid_prices as (
         and compared_lines.line_source = 'subscription_item'
 ),
 
+-- What the amounts off of a subscription held in one month only took off its lines there (rule 4:
+-- never more than they were worth), counted with the first of its plans: a new plan's discount is
+-- part of its plan change. Should its plans be new to the account and not, the first decides.
+amounts_off_of_subscriptions_held_one_month as (
+    select
+        discounted_subscription_groups.month,
+        discounted_subscription_groups.account_key,
+        discounted_subscription_groups.first_plan_id as plan_key,
+        discounted_subscription_groups.currency,
+        discounted_subscription_groups.mrr_denominator,
+        discounted_subscription_groups.is_current_month,
+        discounted_subscription_mrr.discounted_mrr_numerator - cast(
+            {{ times_factor(
+                'discounted_subscription_mrr.gross_mrr_numerator',
+                'coalesce(subscription_discount_terms.percent_factor, 1)',
+            ) }} as {{ type_mrr_numerator() }}
+        ) as amount_off_numerator
+    from discounted_subscription_groups
+    inner join subscription_pricing_months
+        on discounted_subscription_groups.month = subscription_pricing_months.month
+        and discounted_subscription_groups.account_key = subscription_pricing_months.account_key
+        and discounted_subscription_groups.pricing_group_id = subscription_pricing_months.pricing_group_id
+        and subscription_pricing_months.is_held_one_month
+    inner join subscription_discount_terms
+        on discounted_subscription_groups.month = subscription_discount_terms.month
+        and discounted_subscription_groups.account_key = subscription_discount_terms.account_key
+        and discounted_subscription_groups.pricing_group_id = subscription_discount_terms.pricing_group_id
+    inner join discounted_subscription_mrr
+        on discounted_subscription_groups.line_month = discounted_subscription_mrr.month
+        and discounted_subscription_groups.account_key = discounted_subscription_mrr.account_key
+        and discounted_subscription_groups.pricing_group_id = discounted_subscription_mrr.pricing_group_id
+        and discounted_subscription_groups.currency = discounted_subscription_mrr.currency
+        and discounted_subscription_groups.factor_numerator = discounted_subscription_mrr.factor_numerator
+        and discounted_subscription_groups.mrr_denominator = discounted_subscription_mrr.mrr_denominator
+),
+
+plan_month_amounts as (
+    select
+        month,
+        account_key,
+        plan_key,
+        currency,
+        mrr_denominator,
+        is_current_month,
+        paid_numerator as numerator
+    from lines_at_paid_prices
+    union all
+    select
+        month,
+        account_key,
+        plan_key,
+        currency,
+        mrr_denominator,
+        is_current_month,
+        amount_off_numerator as numerator
+    from amounts_off_of_subscriptions_held_one_month
+),
+
 plan_month_pairs as (
     select
         month,
@@ -143,9 +232,9 @@ plan_month_pairs as (
         mrr_denominator,
         is_current_month as in_current_month,
         1 - is_current_month as in_previous_month,
-        paid_numerator * is_current_month as current_numerator,
-        paid_numerator * (1 - is_current_month) as previous_numerator
-    from lines_at_paid_prices
+        numerator * is_current_month as current_numerator,
+        numerator * (1 - is_current_month) as previous_numerator
+    from plan_month_amounts
 ),
 
 plan_pairs as (
