@@ -9,7 +9,7 @@ with versions_to_compare as (
     select * from {{ ref('mrr_as_reported') }}
 ),
 
-versions_to_rank as (
+versions_to_describe as (
     select * from {{ ref('mrr_as_reported') }}
 ),
 
@@ -53,9 +53,10 @@ month_first_reports as (
     group by reported_months.month
 ),
 
-restated_account_months as (
+candidate_account_months as (
     -- A changed or withdrawn figure leaves a superseded version, a late one is dated after its
-    -- month's first report; almost every account-month has neither.
+    -- month's first report; almost every account-month has neither. Not every candidate changed:
+    -- a churn row (0) withdrawn leaves 0.
     select distinct
         versions_to_compare.month,
         versions_to_compare.account_id
@@ -66,68 +67,108 @@ restated_account_months as (
         or versions_to_compare.reported_as_of > month_first_reports.first_reported_as_of
 ),
 
-ranked_versions as (
+restated_versions as (
     select
-        versions_to_rank.month,
-        versions_to_rank.account_id,
-        versions_to_rank.mrr,
-        versions_to_rank.reported_as_of,
-        versions_to_rank.superseded_as_of,
-        row_number() over (
-            partition by versions_to_rank.account_id, versions_to_rank.month
-            order by versions_to_rank.reported_as_of asc
-        ) as version_number
-    from versions_to_rank
-    inner join restated_account_months
-        on versions_to_rank.account_id = restated_account_months.account_id
-        and versions_to_rank.month = restated_account_months.month
+        versions_to_describe.month,
+        versions_to_describe.account_id,
+        versions_to_describe.mrr,
+        versions_to_describe.reported_as_of,
+        versions_to_describe.superseded_as_of
+    from versions_to_describe
+    inner join candidate_account_months
+        on versions_to_describe.account_id = candidate_account_months.account_id
+        and versions_to_describe.month = candidate_account_months.month
 ),
 
-first_and_latest as (
+-- The builds that could have changed a restated figure: the month's first report and every build
+-- that reported or withdrew one of its versions.
+figure_events as (
+    select
+        candidate_account_months.month,
+        candidate_account_months.account_id,
+        month_first_reports.first_reported_as_of as event_as_of,
+        cast(null as decimal(18, 2)) as reported_mrr
+    from candidate_account_months
+    inner join month_first_reports
+        on candidate_account_months.month = month_first_reports.month
+    union all
     select
         month,
         account_id,
-        max(case when version_number = 1 then mrr end) as first_version_mrr,
-        min(reported_as_of) as first_version_as_of,
-        max(case when superseded_as_of is null then mrr end) as current_mrr,
-        max(coalesce(superseded_as_of, reported_as_of)) as last_changed_as_of,
-        max(abs(mrr)) as largest_mrr,
-        count(*) as version_count
-    from ranked_versions
+        reported_as_of as event_as_of,
+        mrr as reported_mrr
+    from restated_versions
+    union all
+    select
+        month,
+        account_id,
+        superseded_as_of as event_as_of,
+        cast(null as decimal(18, 2)) as reported_mrr
+    from restated_versions
+    where superseded_as_of is not null
+),
+
+-- Each of those builds' figure. No version at a build means it reported no MRR: 0, so a churn row
+-- (0) withdrawn later is no change.
+figures_by_build as (
+    select
+        month,
+        account_id,
+        event_as_of as reported_as_of,
+        coalesce(max(reported_mrr), 0) as mrr
+    from figure_events
+    group by
+        month,
+        account_id,
+        event_as_of
+),
+
+figures_with_previous as (
+    select
+        month,
+        account_id,
+        reported_as_of,
+        mrr,
+        lag(mrr) over (
+            partition by account_id, month
+            order by reported_as_of asc
+        ) as previous_mrr,
+        lead(reported_as_of) over (
+            partition by account_id, month
+            order by reported_as_of asc
+        ) as next_reported_as_of
+    from figures_by_build
+),
+
+figure_changes as (
+    select
+        month,
+        account_id,
+        max(case when previous_mrr is null then mrr end) as first_reported_mrr,
+        max(case when next_reported_as_of is null then mrr end) as current_mrr,
+        max(case when mrr <> previous_mrr then reported_as_of end) as last_changed_as_of,
+        count(case when mrr <> previous_mrr then 1 end) as change_count
+    from figures_with_previous
     group by
         month,
         account_id
 ),
 
-with_first_report as (
-    select
-        first_and_latest.month,
-        first_and_latest.account_id,
-        case
-            when first_and_latest.first_version_as_of > month_first_reports.first_reported_as_of then 0
-            else first_and_latest.first_version_mrr
-        end as first_reported_mrr,
-        month_first_reports.first_reported_as_of,
-        coalesce(first_and_latest.current_mrr, 0) as current_mrr,
-        first_and_latest.last_changed_as_of,
-        first_and_latest.version_count
-    from first_and_latest
-    inner join month_first_reports
-        on first_and_latest.month = month_first_reports.month
-    where first_and_latest.largest_mrr > 0
-),
-
 final as (
     select
-        month,
-        account_id,
-        cast(first_reported_mrr as decimal(18, 2)) as first_reported_mrr,
-        cast(first_reported_as_of as date) as first_reported_as_of,
-        cast(current_mrr as decimal(18, 2)) as current_mrr,
-        cast(current_mrr - first_reported_mrr as decimal(18, 2)) as mrr_restated_by,
-        cast(last_changed_as_of as date) as restated_as_of,
-        cast(version_count as integer) as reported_versions
-    from with_first_report
+        figure_changes.month,
+        figure_changes.account_id,
+        cast(figure_changes.first_reported_mrr as decimal(18, 2)) as first_reported_mrr,
+        cast(month_first_reports.first_reported_as_of as date) as first_reported_as_of,
+        cast(figure_changes.current_mrr as decimal(18, 2)) as current_mrr,
+        cast(figure_changes.current_mrr - figure_changes.first_reported_mrr as decimal(18, 2)) as mrr_restated_by,
+        cast(figure_changes.last_changed_as_of as date) as restated_as_of,
+        -- The first figure and one per change: 100, 90, 100 is three versions.
+        cast(figure_changes.change_count + 1 as integer) as reported_versions
+    from figure_changes
+    inner join month_first_reports
+        on figure_changes.month = month_first_reports.month
+    where figure_changes.change_count > 0
 )
 
 select * from final

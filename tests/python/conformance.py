@@ -328,20 +328,18 @@ def history_report(warehouse: duckdb.DuckDBPyConnection, earlier: dict, later: d
                 for (month, account), own in versions_of.items() for as_of, version in own}
     lines = _mart_mismatches(warehouse, "mrr_as_reported", ["account_id", "month", "reported_as_of"], versions,
                              schema="history")
+    # A month complete at the earlier as_of was first reported then, at its figure or 0 without one; it is
+    # restated when the later figure (0 without one) differs: two figures, dated by the later build.
     restated = {}
-    for (month, account), own in versions_of.items():
-        first_report = earlier["as_of"] if _period_end(month, 1) <= earlier["as_of"] else later["as_of"]
-        changed = len(own) > 1 or own[0][0] > first_report or own[0][1]["superseded_as_of"] is not None
-        if not changed or not any(version["mrr"] for _as_of, version in own):
+    for (month, account) in first.keys() | second.keys():
+        if _period_end(month, 1) > earlier["as_of"]:
             continue
-        first_mrr = own[0][1]["mrr"] if own[0][0] == first_report else Decimal("0.00")
-        current = next((version["mrr"] for _as_of, version in own if version["superseded_as_of"] is None),
-                       Decimal("0.00"))
-        restated[(month, account)] = {
-            "first_reported_mrr": first_mrr, "first_reported_as_of": first_report, "current_mrr": current,
-            "mrr_restated_by": current - first_mrr, "reported_versions": len(own),
-            "restated_as_of": max(version["superseded_as_of"] or as_of for as_of, version in own),
-        }
+        first_mrr, current = first.get((month, account), Decimal("0.00")), second.get((month, account), Decimal("0.00"))
+        if first_mrr != current:
+            restated[(month, account)] = {
+                "first_reported_mrr": first_mrr, "first_reported_as_of": earlier["as_of"], "current_mrr": current,
+                "mrr_restated_by": current - first_mrr, "reported_versions": 2, "restated_as_of": later["as_of"],
+            }
     return _first_lines(lines + _mart_mismatches(warehouse, "mrr_restatements", ["month", "account_id"], restated))
 
 
