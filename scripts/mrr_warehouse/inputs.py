@@ -46,6 +46,7 @@ READ_CSV = (
     "escape = '\"', columns = $columns, strict_mode = true, encoding = 'utf-8') with ordinality"
 )
 READ_PARQUET = "read_parquet($path, file_row_number = true)"
+READ_PARQUET_NUMBERED = "read_parquet($path) with ordinality"
 # DuckDB errors that mean "this file cannot be read as declared", as opposed to a bug in our SQL.
 FILE_ERRORS = (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException)
 
@@ -196,20 +197,43 @@ def _csv_header(table: RawTable, path: Path) -> list[str]:
 
 def _plan_parquet(table: RawTable, path: Path, connection: duckdb.DuckDBPyConnection) -> SourceFile:
     try:
-        schema = connection.execute(f"describe select * from {READ_PARQUET}", {"path": str(path)}).fetchall()
+        schema = connection.execute("describe select * from read_parquet($path)", {"path": str(path)}).fetchall()
+        file_names = _parquet_column_names(connection, path)
     except FILE_ERRORS as error:
         raise _Problem(f"{path}: not a readable Parquet file: {_reason(error)} ({_expected(table)})") from error
-    names = [str(row[0]) for row in schema if row[0] != "file_row_number"]
-    types = {str(row[0]): str(row[1]) for row in schema}
-    positions = _match_columns(table, path, names)
+    # DuckDB renames a repeated name (account_id twice reads as account_id and account_id_1): the file's
+    # own names find the repeat, DuckDB's name the column in SQL.
+    names = [str(row[0]) for row in schema]
+    types = [str(row[1]) for row in schema]
+    positions = _match_columns(table, path, file_names)
+    # A file column of that name would clash with the one the option adds; counting rows is slower but works.
+    own_row_numbers = "file_row_number" in (name.casefold() for name in file_names)
     return SourceFile(
         table=table,
         path=path,
-        reader=READ_PARQUET,
-        expressions=tuple(_parquet_text(names[positions[column]], types[names[positions[column]]])
+        reader=READ_PARQUET_NUMBERED if own_row_numbers else READ_PARQUET,
+        expressions=tuple(_parquet_text(names[positions[column]], types[positions[column]])
                           for column in table.columns),
-        row_number="file_row_number + 1",
+        row_number="ordinality" if own_row_numbers else "file_row_number + 1",
     )
+
+
+def _parquet_column_names(connection: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """The file's top-level column names as written (parquet_schema lists the tree depth first, root first)."""
+    elements = connection.execute("select name, coalesce(num_children, 0) from parquet_schema($path)",
+                                  {"path": str(path)}).fetchall()
+    names, index = [], 1
+    for _ in range(elements[0][1]):
+        names.append(str(elements[index][0]))
+        index = _after_subtree(elements, index)
+    return names
+
+
+def _after_subtree(elements: list[tuple[str, int]], index: int) -> int:
+    following = index + 1
+    for _ in range(elements[index][1]):
+        following = _after_subtree(elements, following)
+    return following
 
 
 def _parquet_text(name: str, type_name: str) -> str:

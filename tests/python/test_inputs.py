@@ -152,6 +152,28 @@ def test_parquet_strings_stored_as_bare_binary_are_read_as_utf8(data_dir, databa
     assert _query(database, "select account_id, account_name from raw.crm_accounts") == [("A1", "Acme Größe")]
 
 
+def test_a_parquet_column_named_file_row_number_is_an_unknown_column_like_any_other(data_dir, database, caplog):
+    (data_dir / "billing_plans.csv").unlink()
+    values = {column: pa.array(["P2", "P1"] if column == "plan_id" else [None, None], pa.string())
+              for column in PLAN_COLUMNS}
+    pq.write_table(pa.table({**values, "file_row_number": pa.array([7, 9], pa.int64())}),
+                   data_dir / "billing_plans.parquet")
+    with caplog.at_level(logging.WARNING):
+        load_inputs(data_dir, database)
+    assert _query(database, "select plan_id, _row_number from raw.billing_plans order by 2") == [("P2", 1), ("P1", 2)]
+    assert "ignoring unknown column 'file_row_number'" in caplog.text
+
+
+def test_a_parquet_column_repeated_in_another_case_is_an_error_as_in_csv(data_dir, database):
+    (data_dir / "crm_accounts.csv").unlink()
+    columns = CONTRACT.table("crm_accounts").columns
+    values = [pa.array(["A1"]) for _ in columns] + [pa.array(["A2"])]
+    pq.write_table(pa.table(values, names=[*columns, "ACCOUNT_ID"]), data_dir / "crm_accounts.parquet")
+    assert _problems(data_dir, database) == [
+        f"{data_dir / 'crm_accounts.parquet'}: column 'account_id' appears 2 times "
+        f"(expected columns: {', '.join(columns)})"]
+
+
 def test_csv_lines_may_end_in_a_lone_carriage_return(data_dir, database):
     (data_dir / "billing_plans.csv").write_bytes((",".join(PLAN_COLUMNS) + "\rP1" + "," * 7 + "\rP2" + "," * 7 + "\r")
                                                  .encode("utf-8"))
