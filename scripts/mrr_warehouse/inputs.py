@@ -12,6 +12,7 @@ Paths and values reach SQL only as parameters; identifiers are quoted.
 from __future__ import annotations
 
 import csv
+import difflib
 import logging
 import os
 import re
@@ -117,7 +118,21 @@ def plan_inputs(data_dir: Path, contract: Contract, connection: duckdb.DuckDBPyC
             problems.extend(problem.problems)
     if problems:
         raise InputError(problems)
+    _warn_about_unread(data_dir, contract, {source.path for source in sources})
     return sources
+
+
+def _warn_about_unread(data_dir: Path, contract: Contract, read: set[Path | None]) -> None:
+    """Warn about each file no table reads: a misspelt optional table (fx_rate.csv, FX_Rates.csv,
+    fx_rates.csv.gz) would otherwise load as absent without a word. Hidden files are left alone."""
+    tables = [table.name for table in contract.tables]
+    for path in sorted(data_dir.iterdir()):
+        if path in read or path.name.startswith("."):
+            continue
+        stem = path.name.split(".")[0].strip().casefold()
+        close = difflib.get_close_matches(stem, tables, n=1)
+        hint = f"; did you mean {close[0]}.csv or {close[0]}.parquet?" if close else ""
+        LOGGER.warning("%s: ignored, not the file of any raw table (<table>.csv or <table>.parquet)%s", path, hint)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -218,6 +218,23 @@ def test_paths_with_quotes_and_semicolons_are_data_not_sql(tmp_path):
 # ------------------------------------------------------------------------------------------ problems
 
 
+def test_a_file_no_table_reads_is_a_warning_naming_the_table_it_resembles(data_dir, database, caplog):
+    write_table(data_dir, "fx_rate", [{"rate_date": "2024-01-31", "currency": "EUR", "rate_to_usd": "1.1"}],
+                CONTRACT.table("fx_rates").columns)
+    (data_dir / "crm_contracts.csv.gz").write_bytes(b"")
+    (data_dir / "notes").mkdir()
+    (data_dir / ".DS_Store").write_bytes(b"")
+    with caplog.at_level(logging.WARNING, logger="mrr_warehouse"):
+        load_inputs(data_dir, database)
+    assert caplog.messages == [
+        f"{data_dir / 'crm_contracts.csv.gz'}: ignored, not the file of any raw table (<table>.csv or "
+        "<table>.parquet); did you mean crm_contracts.csv or crm_contracts.parquet?",
+        f"{data_dir / 'fx_rate.csv'}: ignored, not the file of any raw table (<table>.csv or <table>.parquet); "
+        "did you mean fx_rates.csv or fx_rates.parquet?",
+        f"{data_dir / 'notes'}: ignored, not the file of any raw table (<table>.csv or <table>.parquet)",
+    ]
+
+
 def test_extra_column_is_a_warning_and_is_dropped(data_dir, database, caplog):
     write_table(data_dir, "billing_plans", [{"plan_id": "P1", "notes": "x"}], [*PLAN_COLUMNS, "notes"])
     with caplog.at_level(logging.WARNING, logger="mrr_warehouse"):
