@@ -62,6 +62,7 @@ def build(
     rows under strict); in both cases the file at database_path is left untouched.
     """
     target = Path(database_path or default_database()).resolve()
+    check_database_name(target)
     create_folder_of(target)
     check_stale_after_days(stale_after_days)
     remove_abandoned_work_dirs(target)
@@ -81,6 +82,13 @@ def build(
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     return target
+
+
+def check_database_name(target: Path) -> None:
+    """dbt-duckdb names the catalog after the file and writes that name into SQL unescaped, and DuckDB reads
+    a backslash in a path as a folder separator: such a name would fail mid-build with a parser error."""
+    if unsafe := sorted(set(target.name) & set("'\"\\")):
+        raise UsageError(f"{target}: the database file name cannot hold {' or '.join(unsafe)}; choose another name")
 
 
 # ---------------------------------------------------------------------------------------------------

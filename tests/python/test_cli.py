@@ -66,6 +66,15 @@ def test_bad_as_of_exits_2_with_one_line_before_anything_is_built(tmp_path, caps
     assert not database.exists()
 
 
+@pytest.mark.parametrize(("name", "named"), [("it's", "'"), ('say"when', '"'), ("back\\slash", "\\")])
+def test_a_database_name_dbt_cannot_quote_exits_2_before_anything_is_built(tmp_path, capsys, name, named):
+    database = tmp_path / "out" / f"{name}.duckdb"
+    assert main(["build", "--as-of", "2026-10-31", "--database", str(database)]) == 2
+    assert _error_lines(capsys.readouterr().err) == [
+        f"mrr: error: {database}: the database file name cannot hold {named}; choose another name"]
+    assert not database.parent.exists()
+
+
 def test_load_warns_about_an_unknown_column_and_succeeds(tmp_path, capsys):
     data = write_required(tmp_path / "data")
     write_table(data, "crm_accounts", [], [*CONTRACT.table("crm_accounts").columns, "favourite_colour"])
