@@ -87,7 +87,12 @@ def load_inputs(data_dir: Path | str, database_path: Path | str, contract: Contr
         sources = plan_inputs(Path(data_dir), contract, scratch)
     create_folder_of(Path(database_path))
     with closing(open_database(Path(database_path))) as connection:
-        return _load_all(connection, contract.schema, sources)
+        counts = _load_all(connection, contract.schema, sources)
+    for source in sources:
+        if source.table.required and counts[source.table.name] == 0:
+            LOGGER.warning("%s: a header and no rows, yet every company has %s: is the extract complete?",
+                           source.path, source.table.name)
+    return counts
 
 
 def create_folder_of(database: Path) -> None:

@@ -226,13 +226,21 @@ def test_a_file_no_table_reads_is_a_warning_naming_the_table_it_resembles(data_d
     (data_dir / ".DS_Store").write_bytes(b"")
     with caplog.at_level(logging.WARNING, logger="mrr_warehouse"):
         load_inputs(data_dir, database)
-    assert caplog.messages == [
+    assert [message for message in caplog.messages if "ignored" in message] == [
         f"{data_dir / 'crm_contracts.csv.gz'}: ignored, not the file of any raw table (<table>.csv or "
         "<table>.parquet); did you mean crm_contracts.csv or crm_contracts.parquet?",
         f"{data_dir / 'fx_rate.csv'}: ignored, not the file of any raw table (<table>.csv or <table>.parquet); "
         "did you mean fx_rates.csv or fx_rates.parquet?",
         f"{data_dir / 'notes'}: ignored, not the file of any raw table (<table>.csv or <table>.parquet)",
     ]
+
+
+def test_a_required_table_without_rows_is_a_warning(data_dir, database, caplog):
+    write_table(data_dir, "billing_plans", [{"plan_id": "P1"}])
+    with caplog.at_level(logging.WARNING, logger="mrr_warehouse"):
+        load_inputs(data_dir, database)
+    assert caplog.messages == [f"{data_dir / name}.csv: a header and no rows, yet every company has {name}: "
+                               "is the extract complete?" for name in required_names() if name != "billing_plans"]
 
 
 def test_extra_column_is_a_warning_and_is_dropped(data_dir, database, caplog):
