@@ -228,13 +228,14 @@ def _plan_parquet(table: RawTable, path: Path, connection: duckdb.DuckDBPyConnec
     positions = _match_columns(table, path, file_names)
     # A file column of that name would clash with the one the option adds; counting rows is slower but works.
     own_row_numbers = "file_row_number" in (name.casefold() for name in file_names)
+    row_number = "ordinality" if own_row_numbers else "file_row_number + 1"
     return SourceFile(
         table=table,
         path=path,
         reader=READ_PARQUET_NUMBERED if own_row_numbers else READ_PARQUET,
-        expressions=tuple(_parquet_text(names[positions[column]], types[positions[column]])
+        expressions=tuple(_parquet_text(names[positions[column]], types[positions[column]], row_number)
                           for column in table.columns),
-        row_number="ordinality" if own_row_numbers else "file_row_number + 1",
+        row_number=row_number,
     )
 
 
@@ -256,10 +257,11 @@ def _after_subtree(elements: list[tuple[str, int]], index: int) -> int:
     return following
 
 
-def _parquet_text(name: str, type_name: str) -> str:
+def _parquet_text(name: str, type_name: str, row_number: str) -> str:
     """A Parquet column as text: timestamps at midnight (in UTC, when they have a time zone) as
     YYYY-MM-DD, like dates; strings stored as bare BINARY decoded as UTF-8 (a cast would write
-    'Größe' as escaped bytes; bytes that are not UTF-8 stop the load); anything else cast.
+    'Größe' as escaped bytes; bytes that are not UTF-8 stop the load, naming the row and column);
+    anything else cast.
 
     Only text columns are trimmed: a number or a date cast to text has no blanks to remove, and the
     regular expression was ~40% of loading a million-account company.
@@ -272,7 +274,10 @@ def _parquet_text(name: str, type_name: str) -> str:
         return (f"case when {utc} = date_trunc('day', {utc}) then strftime({utc}, '%Y-%m-%d') "
                 f"else cast({column} as varchar) end")
     if type_name == "BLOB":
-        return TEXT_VALUE.format(f"decode({column})")
+        quoted_name = name.replace("'", "''")
+        undecodable = f"'row ' || ({row_number}) || ', column {quoted_name}: not UTF-8 text'"
+        return TEXT_VALUE.format(f"coalesce(try(decode({column})), "
+                                 f"case when {column} is not null then error({undecodable}) end)")
     return TEXT_VALUE.format(f"cast({column} as varchar)")
 
 

@@ -152,6 +152,18 @@ def test_parquet_strings_stored_as_bare_binary_are_read_as_utf8(data_dir, databa
     assert _query(database, "select account_id, account_name from raw.crm_accounts") == [("A1", "Acme Größe")]
 
 
+def test_parquet_binary_that_is_not_utf8_is_an_error_naming_row_and_column(data_dir, database):
+    (data_dir / "crm_accounts.csv").unlink()
+    columns = CONTRACT.table("crm_accounts").columns
+    values = {column: pa.array([b"A1", b"A2"] if column == "account_id" else [None, None], pa.binary())
+              for column in columns}
+    values["account_name"] = pa.array([b"fine", b"\xff\xfe"], pa.binary())
+    pq.write_table(pa.table(values), data_dir / "crm_accounts.parquet")
+    assert _problems(data_dir, database) == [
+        f"{data_dir / 'crm_accounts.parquet'}: row 2, column account_name: not UTF-8 text "
+        f"(expected columns: {', '.join(columns)})"]
+
+
 def test_a_parquet_column_named_file_row_number_is_an_unknown_column_like_any_other(data_dir, database, caplog):
     (data_dir / "billing_plans.csv").unlink()
     values = {column: pa.array(["P2", "P1"] if column == "plan_id" else [None, None], pa.string())
