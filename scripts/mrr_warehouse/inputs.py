@@ -335,7 +335,37 @@ def _load_or_explain(connection: duckdb.DuckDBPyConnection, schema: str,
         try:
             return source.table.name, _load_table(cursor, schema, source), None
         except FILE_ERRORS as error:
-            return source.table.name, 0, f"{source.path}: {_reason(error)} ({_expected(source.table)})"
+            reason = _reason(error)
+            if source.reader == READ_CSV and source.path:
+                reason = _csv_row_and_line(source.path, reason)
+            return source.table.name, 0, f"{source.path}: {reason} ({_expected(source.table)})"
+
+
+def _csv_row_and_line(path: Path, reason: str) -> str:
+    """DuckDB's "CSV Error on Line: N" counts records (the header is 1), not lines: once a quoted value
+    holds a line break they differ. Say the data row, as rejected_rows does, and the line it starts on."""
+    located = re.match(r"CSV Error on Line: (\d+)", reason)
+    if not located:
+        return reason
+    record = int(located.group(1))
+    line = _first_line_of_record(path, record)
+    return f"data row {record - 1}" + (f", line {line} of the file" if line else "") + reason[located.end():]
+
+
+def _first_line_of_record(path: Path, record: int) -> int | None:
+    """The file line CSV record number `record` (1-based, the header first) starts on; None if not found.
+    Read in Python, but only when a load has already failed."""
+    if record == 1:
+        return 1
+    try:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+            reader = csv.reader(handle)
+            for number, _ in enumerate(reader, start=1):
+                if number == record - 1:
+                    return reader.line_num + 1
+    except (OSError, csv.Error):
+        return None
+    return None
 
 
 def _load_table(connection: duckdb.DuckDBPyConnection, schema: str, source: SourceFile) -> int:

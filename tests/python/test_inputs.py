@@ -327,17 +327,23 @@ def test_header_in_another_encoding_is_an_error(data_dir, database):
 def test_rows_in_another_encoding_are_an_error_naming_the_file_and_line(data_dir, database):
     write_csv(data_dir / "billing_plans.csv", PLAN_COLUMNS, [["P1", "Café", *[""] * 6]], encoding="latin-1")
     [problem] = _problems(data_dir, database)
-    assert "billing_plans.csv" in problem
-    assert "Line: 2" in problem
+    assert "billing_plans.csv: data row 1, line 2 of the file; Invalid unicode" in problem
     assert "utf-8" in problem.lower()
 
 
 def test_a_row_with_the_wrong_number_of_fields_is_an_error(data_dir, database):
     (data_dir / "billing_plans.csv").write_text(",".join(PLAN_COLUMNS) + "\nP1,x\n", encoding="utf-8")
     [problem] = _problems(data_dir, database)
-    assert "billing_plans.csv" in problem
-    assert "Line: 2" in problem
+    assert "billing_plans.csv: data row 1, line 2 of the file; Expected Number of Columns: 8 Found: 2" in problem
     assert "\n" not in problem
+
+
+def test_a_bad_row_after_a_value_holding_line_breaks_is_named_by_data_row_and_file_line(data_dir, database):
+    header = ",".join(PLAN_COLUMNS)
+    (data_dir / "billing_plans.csv").write_text(f'{header}\nP1,"two\nlines",,,,,,\nP2,,,,,,,\nP3,,,,,,,,x\n',
+                                                encoding="utf-8")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv: data row 3, line 5 of the file; Expected Number of Columns: 8 Found: 9" in problem
 
 
 def test_an_unterminated_quote_names_the_line_but_not_the_rest_of_the_file(data_dir, database):
@@ -346,9 +352,7 @@ def test_an_unterminated_quote_names_the_line_but_not_the_rest_of_the_file(data_
     (data_dir / "billing_plans.csv").write_text(",".join(PLAN_COLUMNS) + "\n" + "\n".join(rows) + "\n",
                                                 encoding="utf-8")
     [problem] = _problems(data_dir, database)
-    assert "billing_plans.csv" in problem
-    assert "Line: 4" in problem
-    assert "unterminated quote" in problem
+    assert "billing_plans.csv: data row 3, line 4 of the file; Value with unterminated quote found" in problem
     assert "P40" not in problem
 
 
