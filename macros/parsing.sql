@@ -23,9 +23,13 @@
     {{ return(adapter.dispatch('parse_date', 'mrr_warehouse')(column)) }}
 {%- endmacro %}
 
-{#- Strictly YYYY-MM-DD, the contract's format: DuckDB's cast alone would also take '2025-1-5'. -#}
+{#- Strictly YYYY-MM-DD, the contract's format: DuckDB's cast alone would also take '2025-1-5', and
+    year 0000 as 1 BC (the calendar has no year 0; Postgres and Python refuse it). -#}
 {% macro default__parse_date(column) -%}
-    case when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then {{ cast_or_null(column, 'date') }} end
+    case
+        when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} and substr({{ column }}, 1, 4) <> '0000'
+            then {{ cast_or_null(column, 'date') }}
+    end
 {%- endmacro %}
 
 {#- Postgres has no try_cast, and its date parsers raise on a day the month lacks (2025-02-30): the
