@@ -27,7 +27,7 @@
     year 0000 as 1 BC (the calendar has no year 0; Postgres and Python refuse it). -#}
 {% macro default__parse_date(column) -%}
     case
-        when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} and substr({{ column }}, 1, 4) <> '0000'
+        when {{ full_match(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} and substr({{ column }}, 1, 4) != '0000'
             then {{ cast_or_null(column, 'date') }}
     end
 {%- endmacro %}

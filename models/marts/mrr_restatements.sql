@@ -146,8 +146,8 @@ figure_changes as (
         account_id,
         max(case when previous_mrr is null then mrr end) as first_reported_mrr,
         max(case when next_reported_as_of is null then mrr end) as current_mrr,
-        max(case when mrr <> previous_mrr then reported_as_of end) as last_changed_as_of,
-        count(case when mrr <> previous_mrr then 1 end) as change_count
+        max(case when mrr != previous_mrr then reported_as_of end) as last_changed_as_of,
+        count(case when mrr != previous_mrr then 1 end) as change_count
     from figures_with_previous
     group by
         month,
