@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import shutil
 from contextlib import closing
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -30,6 +31,7 @@ from warehouse_builds import (
     mart_checksums,
     query,
     run_build,
+    set_value,
 )
 
 from mrr_warehouse import build as build_module
@@ -38,6 +40,8 @@ from mrr_warehouse.errors import BuildError
 
 FIRST_AS_OF = date(2026, 9, 30)
 # CANCELLED_ON is in June: June to September, reported complete at 2026-09-30, lose the subscription.
+# Its account's only revenue, open in the seeds.
+SOLE_SUBSCRIPTION = "sub_009"
 RESTATED_MONTHS = [date(2026, 6, 1), date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1)]
 
 
@@ -85,6 +89,53 @@ def test_a_backdated_cancellation_restates_exactly_the_months_reported_before_it
         assert first == history["first_reported"][month] > current == history["current"].get(month, 0)
         assert restated_by == current - first
         assert (first_as_of, restated_as_of, versions) == (FIRST_AS_OF, AS_OF, 2)
+
+
+def test_a_churn_row_withdrawn_by_a_later_build_is_no_restatement_of_its_month(tmp_path_factory):
+    """Three builds on one file: the seeds; then SOLE_SUBSCRIPTION, its account's only revenue, ended in
+    June (June churns to 0, July on have no row); then ended in May instead (May churns, June's churn row
+    is withdrawn: still 0). Each build's figures are fct_mrr's right after it, absent counting as 0."""
+    root = tmp_path_factory.mktemp("withdrawn")
+    database = root / "warehouse" / "warehouse.duckdb"
+    builds = [(copy_seeds(root / "seeds"), date(2026, 8, 31)),
+              (_seeds_with(root / "june", SOLE_SUBSCRIPTION, "ended_at", "2026-06-10"), date(2026, 9, 30)),
+              (_seeds_with(root / "may", SOLE_SUBSCRIPTION, "ended_at", "2026-05-10"), date(2026, 10, 31))]
+    figures: list[tuple[date, dict[tuple[date, str], Decimal]]] = []
+    for data, as_of in builds:
+        run_build(data, as_of, database)
+        figures.append((as_of, {(month, account): mrr for month, account, mrr in query(
+            database, "select month, account_id, mrr from marts.fct_mrr where last_day(month) <= ?", [as_of])}))
+    restatements = {(month, account): tuple(rest) for month, account, *rest in query(
+        database, "select month, account_id, first_reported_mrr, first_reported_as_of, current_mrr, mrr_restated_by, "
+                  "restated_as_of, reported_versions from marts.mrr_restatements")}
+    assert restatements == _restatements_from_figures(figures)
+    account = _account_of(root / "seeds", SOLE_SUBSCRIPTION)
+    (_, seeds), (_, june), (_, may) = figures
+    zero, june_churn = Decimal("0.00"), (date(2026, 6, 1), account)
+    assert (june[june_churn], june_churn in may) == (zero, False)
+    assert {key: row for key, row in restatements.items() if key[1] == account} == {
+        (month, account): (seeds[(month, account)], date(2026, 8, 31), zero, -seeds[(month, account)], as_of, 2)
+        for month, as_of in [(date(2026, 5, 1), date(2026, 10, 31)), (date(2026, 6, 1), date(2026, 9, 30)),
+                                      (date(2026, 7, 1), date(2026, 9, 30)), (date(2026, 8, 1), date(2026, 9, 30))]}
+
+
+def _seeds_with(folder: Path, subscription_id: str, column: str, value: str) -> Path:
+    data = copy_seeds(folder)
+    set_value(data, "billing_subscriptions", subscription_id, column, value)
+    return data
+
+
+def _restatements_from_figures(figures: list[tuple[date, dict[tuple[date, str], Decimal]]]) -> dict[tuple, tuple]:
+    """(month, account) -> mrr_restatements' row, from each build's as_of and figures, oldest build first."""
+    restated = {}
+    for month, account in {key for _, reported in figures for key in reported}:
+        series = [(as_of, reported.get((month, account), Decimal("0.00"))) for as_of, reported in figures
+                  if date(month.year + month.month // 12, month.month % 12 + 1, 1) <= as_of + timedelta(days=1)]
+        changes = [as_of for (_, before), (as_of, after) in pairwise(series) if after != before]
+        if changes:
+            (first_as_of, first), (_, current) = series[0], series[-1]
+            restated[(month, account)] = (first, first_as_of, current, current - first, changes[-1], len(changes) + 1)
+    return restated
 
 
 def test_rebuilding_the_same_as_of_after_a_correction_replaces_its_report_instead_of_restating_it(
