@@ -67,7 +67,7 @@ candidate_account_months as (
         or versions_to_compare.reported_as_of > month_first_reports.first_reported_as_of
 ),
 
-restated_versions as (
+candidate_versions as (
     select
         versions_to_describe.month,
         versions_to_describe.account_id,
@@ -97,14 +97,14 @@ figure_events as (
         account_id,
         reported_as_of as event_as_of,
         mrr as reported_mrr
-    from restated_versions
+    from candidate_versions
     union all
     select
         month,
         account_id,
         superseded_as_of as event_as_of,
         cast(null as decimal(18, 2)) as reported_mrr
-    from restated_versions
+    from candidate_versions
     where superseded_as_of is not null
 ),
 
