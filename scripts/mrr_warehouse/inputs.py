@@ -42,12 +42,15 @@ TEXT_VALUE = (r"nullif(case when ascii({0}) <= 32 or ascii(right({0}, 1)) <= 32 
 NUMBER_OR_DATE_TYPE = re.compile(r"U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|DATE|BOOLEAN")
 HEADER_BYTE_LIMIT = 1 << 20
 LINE_END = re.compile(rb"\r\n?|\n")
+# DuckDB would read a folder named like `region=EMEA` on the path as a Hive partition, a column that
+# replaces the file's own: hive_partitioning = false keeps the file's values.
 READ_CSV = (
     "read_csv($path, header = true, auto_detect = false, all_varchar = true, delim = ',', quote = '\"', "
-    "escape = '\"', columns = $columns, strict_mode = true, encoding = 'utf-8') with ordinality"
+    "escape = '\"', columns = $columns, strict_mode = true, encoding = 'utf-8', hive_partitioning = false) "
+    "with ordinality"
 )
-READ_PARQUET = "read_parquet($path, file_row_number = true)"
-READ_PARQUET_NUMBERED = "read_parquet($path) with ordinality"
+READ_PARQUET = "read_parquet($path, file_row_number = true, hive_partitioning = false)"
+READ_PARQUET_NUMBERED = "read_parquet($path, hive_partitioning = false) with ordinality"
 # DuckDB errors that mean "this file cannot be read as declared", as opposed to a bug in our SQL.
 FILE_ERRORS = (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException)
 
@@ -217,7 +220,8 @@ def _csv_header(table: RawTable, path: Path) -> list[str]:
 
 def _plan_parquet(table: RawTable, path: Path, connection: duckdb.DuckDBPyConnection) -> SourceFile:
     try:
-        schema = connection.execute("describe select * from read_parquet($path)", {"path": str(path)}).fetchall()
+        schema = connection.execute("describe select * from read_parquet($path, hive_partitioning = false)",
+                                    {"path": str(path)}).fetchall()
         file_names = _parquet_column_names(connection, path)
     except FILE_ERRORS as error:
         raise _Problem(f"{path}: not a readable Parquet file: {_reason(error)} ({_expected(table)})") from error
@@ -228,6 +232,9 @@ def _plan_parquet(table: RawTable, path: Path, connection: duckdb.DuckDBPyConnec
     positions = _match_columns(table, path, file_names)
     # A file column of that name would clash with the one the option adds; counting rows is slower but works.
     own_row_numbers = "file_row_number" in (name.casefold() for name in file_names)
+    if own_row_numbers and "ordinality" in (name.casefold() for name in file_names):
+        raise _Problem(f"{path}: has columns named both file_row_number and ordinality, one of which the loader "
+                       f"needs to number rows; rename or drop one ({_expected(table)})")
     row_number = "ordinality" if own_row_numbers else "file_row_number + 1"
     return SourceFile(
         table=table,

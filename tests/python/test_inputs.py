@@ -176,6 +176,31 @@ def test_a_parquet_column_named_file_row_number_is_an_unknown_column_like_any_ot
     assert "ignoring unknown column 'file_row_number'" in caplog.text
 
 
+def test_parquet_columns_named_both_file_row_number_and_ordinality_are_an_error(data_dir, database):
+    (data_dir / "billing_plans.csv").unlink()
+    values = {column: pa.array(["P1"]) for column in PLAN_COLUMNS}
+    pq.write_table(pa.table({**values, "ordinality": pa.array([100]), "File_Row_Number": pa.array([7])}),
+                   data_dir / "billing_plans.parquet")
+    [problem] = _problems(data_dir, database)
+    assert problem.startswith(f"{data_dir / 'billing_plans.parquet'}: has columns named both file_row_number and "
+                              "ordinality")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_folder_named_like_a_hive_partition_does_not_replace_a_column(tmp_path, database, suffix):
+    data_dir = write_required(tmp_path / "region=EMEA")
+    columns = CONTRACT.table("crm_accounts").columns
+    (data_dir / "crm_accounts.csv").unlink()
+    row = {column: "NA" if column == "region" else "A1" if column == "account_id" else "" for column in columns}
+    if suffix == ".csv":
+        write_table(data_dir, "crm_accounts", [row])
+    else:
+        pq.write_table(pa.table({column: pa.array([value]) for column, value in row.items()}),
+                       data_dir / "crm_accounts.parquet")
+    load_inputs(data_dir, database)
+    assert _query(database, "select account_id, region from raw.crm_accounts") == [("A1", "NA")]
+
+
 def test_a_parquet_column_repeated_in_another_case_is_an_error_as_in_csv(data_dir, database):
     (data_dir / "crm_accounts.csv").unlink()
     columns = CONTRACT.table("crm_accounts").columns
