@@ -349,27 +349,31 @@ def _load_or_explain(connection: duckdb.DuckDBPyConnection, schema: str,
 
 
 def _csv_row_and_line(path: Path, reason: str) -> str:
-    """DuckDB's "CSV Error on Line: N" counts records (the header is 1), not lines: once a quoted value
-    holds a line break they differ. Say the data row, as rejected_rows does, and the line it starts on."""
+    """DuckDB's "CSV Error on Line: N" counts records, blank lines and the header included: once a quoted value
+    holds a line break or a blank line comes first, neither the data row nor the line is N - 1. Say the data
+    row, as rejected_rows numbers rows, and the line it starts on."""
     located = re.match(r"CSV Error on Line: (\d+)", reason)
-    if not located:
+    place = _find_record(path, int(located.group(1))) if located else None
+    if not located or not place:
         return reason
-    record = int(located.group(1))
-    line = _first_line_of_record(path, record)
-    return f"data row {record - 1}" + (f", line {line} of the file" if line else "") + reason[located.end():]
+    data_row, line = place
+    return f"data row {data_row}, line {line} of the file" + reason[located.end():]
 
 
-def _first_line_of_record(path: Path, record: int) -> int | None:
-    """The file line CSV record number `record` (1-based, the header first) starts on; None if not found.
-    Read in Python, but only when a load has already failed."""
-    if record == 1:
-        return 1
+def _find_record(path: Path, record: int) -> tuple[int, int] | None:
+    """(data row, first line) of CSV record number `record` (1 = the header; a blank line is a record but no
+    data row), or None. Read in Python, but only once a load has failed."""
+    data_rows = 0
+    # A value over the csv module's default limit of 128 KiB would stop the count; DuckDB reads up to 2 MB.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))
     try:
         with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
             reader = csv.reader(handle)
-            for number, _ in enumerate(reader, start=1):
+            # Stop at the record before: the bad one may be an unterminated quote that runs to the end.
+            for number, fields in enumerate(reader, start=1):
+                data_rows += number > 1 and fields != []
                 if number == record - 1:
-                    return reader.line_num + 1
+                    return data_rows + 1, reader.line_num + 1
     except (OSError, csv.Error):
         return None
     return None

@@ -371,6 +371,22 @@ def test_a_bad_row_after_a_value_holding_line_breaks_is_named_by_data_row_and_fi
     assert "billing_plans.csv: data row 3, line 5 of the file; Expected Number of Columns: 8 Found: 9" in problem
 
 
+def test_blank_lines_before_a_bad_row_count_as_lines_not_as_data_rows(data_dir, database):
+    header = ",".join(PLAN_COLUMNS)
+    (data_dir / "billing_plans.csv").write_text(f"{header}\nP1,,,,,,,\n\n\nP2,,,,,,,\nP3,,,,,,,,x\n", encoding="utf-8")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv: data row 3, line 6 of the file; Expected Number of Columns: 8 Found: 9" in problem
+
+
+def test_a_bad_row_after_a_value_longer_than_the_csv_modules_default_limit_is_still_located(data_dir, database):
+    header = ",".join(PLAN_COLUMNS)
+    long_name = "x" * 200_000
+    (data_dir / "billing_plans.csv").write_text(f'{header}\nP1,,,"{long_name}\n",,,,\nP2,,,,,,,,x\n',
+                                                encoding="utf-8")
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv: data row 2, line 4 of the file; Expected Number of Columns: 8 Found: 9" in problem
+
+
 def test_an_unterminated_quote_names_the_line_but_not_the_rest_of_the_file(data_dir, database):
     rows = [f'P{index},prod,name,,month,1,49.00,USD' for index in range(1, 50)]
     rows[2] = rows[2].replace(",", ',"', 1)
