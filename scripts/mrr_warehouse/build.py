@@ -43,6 +43,8 @@ FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 SHOWN_FAILURES = 10
 OWNER_FILE = "owner.pid"
 ABANDONED_UNOWNED_SECONDS = 3600
+DATABASE_NAME_PUNCTUATION = " _-.$"
+TAKEN_DATABASE_NAMES = frozenset({"raw", "staging", "intermediate", "marts", "history", "main", "system", "temp"})
 
 
 def build(
@@ -85,10 +87,17 @@ def build(
 
 
 def check_database_name(target: Path) -> None:
-    """dbt-duckdb names the catalog after the file and writes that name into SQL unescaped, and DuckDB reads
-    a backslash in a path as a folder separator: such a name would fail mid-build with a parser error."""
-    if unsafe := sorted(set(target.name) & set("'\"\\")):
-        raise UsageError(f"{target}: the database file name cannot hold {' or '.join(unsafe)}; choose another name")
+    """Refuse a file name the build would fail on midway. dbt-duckdb names the database (DuckDB's catalog)
+    after the file and writes that name into SQL unquoted, so it must be a plain name that is not also a
+    schema of the warehouse (`raw.x` would be ambiguous) or one of DuckDB's own catalogs."""
+    unsafe = sorted({character for character in target.name
+                     if not (character.isalnum() or character in DATABASE_NAME_PUNCTUATION)})
+    if unsafe:
+        raise UsageError(f"{target}: the database file name cannot hold {' or '.join(unsafe)}: use letters, digits, "
+                         f"spaces and {' '.join(DATABASE_NAME_PUNCTUATION.strip())}")
+    if target.stem.casefold() in TAKEN_DATABASE_NAMES:
+        raise UsageError(f"{target}: a database file cannot be named {target.stem}, the name of a schema of the "
+                         "warehouse or of a DuckDB catalog; choose another name")
 
 
 # ---------------------------------------------------------------------------------------------------

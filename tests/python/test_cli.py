@@ -66,12 +66,23 @@ def test_bad_as_of_exits_2_with_one_line_before_anything_is_built(tmp_path, caps
     assert not database.exists()
 
 
-@pytest.mark.parametrize(("name", "named"), [("it's", "'"), ('say"when', '"'), ("back\\slash", "\\")])
+@pytest.mark.parametrize(("name", "named"), [("it's", "'"), ('say"when', '"'), ("back\\slash", "\\"),
+                                             ("a;b", ";"), ("(x)", "( or )")])
 def test_a_database_name_dbt_cannot_quote_exits_2_before_anything_is_built(tmp_path, capsys, name, named):
     database = tmp_path / "out" / f"{name}.duckdb"
     assert main(["build", "--as-of", "2026-10-31", "--database", str(database)]) == 2
     assert _error_lines(capsys.readouterr().err) == [
-        f"mrr: error: {database}: the database file name cannot hold {named}; choose another name"]
+        f"mrr: error: {database}: the database file name cannot hold {named}: use letters, digits, spaces and _ - . $"]
+    assert not database.parent.exists()
+
+
+@pytest.mark.parametrize("name", ["raw", "Marts", "system", "main"])
+def test_a_database_named_like_a_schema_or_catalog_exits_2_before_anything_is_built(tmp_path, capsys, name):
+    database = tmp_path / "out" / f"{name}.duckdb"
+    assert main(["build", "--as-of", "2026-10-31", "--database", str(database)]) == 2
+    assert _error_lines(capsys.readouterr().err) == [
+        f"mrr: error: {database}: a database file cannot be named {name}, the name of a schema of the warehouse "
+        "or of a DuckDB catalog; choose another name"]
     assert not database.parent.exists()
 
 
