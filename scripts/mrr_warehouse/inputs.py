@@ -121,7 +121,7 @@ def plan_inputs(data_dir: Path, contract: Contract, connection: duckdb.DuckDBPyC
     sources, problems = [], []
     for table in contract.tables:
         try:
-            sources.append(_plan_table(data_dir, table, connection))
+            sources.append(_plan_table(data_dir, table, contract, connection))
         except _Problem as problem:
             problems.extend(problem.problems)
     if problems:
@@ -137,9 +137,8 @@ def _warn_about_unread(data_dir: Path, contract: Contract, read: set[Path | None
     for path in sorted(data_dir.iterdir()):
         if path in read or path.name.startswith("."):
             continue
-        stem = path.name.split(".")[0].strip().casefold()
-        close = difflib.get_close_matches(stem, tables, n=1)
-        hint = f"; did you mean {close[0]}.csv or {close[0]}.parquet?" if close else ""
+        table = _resembles(path, tables)
+        hint = f"; did you mean {table}.csv or {table}.parquet?" if table else ""
         LOGGER.warning("%s: ignored, not the file of any raw table (<table>.csv or <table>.parquet)%s", path, hint)
 
 
@@ -152,8 +151,9 @@ def _expected(table: RawTable) -> str:
     return f"expected columns: {', '.join(table.columns)}"
 
 
-def _plan_table(data_dir: Path, table: RawTable, connection: duckdb.DuckDBPyConnection) -> SourceFile:
-    path = _locate(data_dir, table)
+def _plan_table(data_dir: Path, table: RawTable, contract: Contract,
+                connection: duckdb.DuckDBPyConnection) -> SourceFile:
+    path = _locate(data_dir, table, [other.name for other in contract.tables])
     if path is None:
         return SourceFile(table=table, path=None)
     if path.suffix.lower() == ".csv":
@@ -161,21 +161,35 @@ def _plan_table(data_dir: Path, table: RawTable, connection: duckdb.DuckDBPyConn
     return _plan_parquet(table, path, connection)
 
 
-def _locate(data_dir: Path, table: RawTable) -> Path | None:
-    named = sorted(path for path in data_dir.iterdir() if path.stem == table.name and path.is_file())
-    readable = [path for path in named if path.suffix.lower() in FORMATS]
+def _locate(data_dir: Path, table: RawTable, tables: list[str]) -> Path | None:
+    entries = sorted(path for path in data_dir.iterdir() if path.stem == table.name)
+    readable = [path for path in entries if path.suffix.lower() in FORMATS]
     if len(readable) > 1:
         files = " and ".join(path.name for path in readable)
         raise _Problem(f"{data_dir}: both {files} are present; keep one ({_expected(table)})")
+    if readable and not readable[0].is_file():
+        raise _Problem(f"{readable[0]}: not a file (a folder, or a link to nothing); give {table.name}'s rows as a "
+                       f"CSV or Parquet file ({_expected(table)})")
     if readable:
         return readable[0]
+    named = [path for path in entries if path.is_file()]
     if named:
         raise _Problem(f"{named[0]}: not a CSV or Parquet file; give {table.name}.csv or {table.name}.parquet "
                        f"({_expected(table)})")
     if table.required:
+        resembling = [path.name for path in sorted(data_dir.iterdir()) if _resembles(path, tables) == table.name]
+        hint = f"; {' and '.join(resembling)} {'is' if len(resembling) == 1 else 'are'} there" if resembling else ""
         raise _Problem(f"{data_dir / (table.name + '.csv')}: missing required file {table.name}.csv "
-                       f"(or {table.name}.parquet) ({_expected(table)})")
+                       f"(or {table.name}.parquet){hint} ({_expected(table)})")
     return None
+
+
+def _resembles(path: Path, table_names: list[str]) -> str | None:
+    """The table name a file's name looks like a misspelling of (FX_Rates.csv, fx_rate.csv.gz), if any."""
+    if path.name.startswith("."):
+        return None
+    close = difflib.get_close_matches(path.name.split(".")[0].strip().casefold(), table_names, n=1)
+    return close[0] if close else None
 
 
 def _plan_csv(table: RawTable, path: Path) -> SourceFile:

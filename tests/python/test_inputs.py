@@ -296,6 +296,23 @@ def test_missing_required_file_names_the_file_and_expected_columns(data_dir, dat
     assert ", ".join(CONTRACT.table("crm_accounts").columns) in problem
 
 
+def test_a_missing_required_file_names_the_misspelt_one_that_is_there(data_dir, database):
+    (data_dir / "crm_accounts.csv").rename(data_dir / "CRM_Accounts.csv")
+    write_table(data_dir, "crm_contracts")
+    [problem] = _problems(data_dir, database)
+    assert problem.startswith(f"{data_dir / 'crm_accounts.csv'}: missing required file crm_accounts.csv "
+                              "(or crm_accounts.parquet); CRM_Accounts.csv is there (expected columns: ")
+
+
+def test_a_folder_or_a_broken_link_named_as_a_tables_file_is_an_error(data_dir, database):
+    (data_dir / "fx_rates.csv").mkdir()
+    (data_dir / "crm_contracts.parquet").symlink_to(data_dir / "nowhere.parquet")
+    problems = _problems(data_dir, database)
+    assert sorted(problem.split(";")[0] for problem in problems) == [
+        f"{data_dir / 'crm_contracts.parquet'}: not a file (a folder, or a link to nothing)",
+        f"{data_dir / 'fx_rates.csv'}: not a file (a folder, or a link to nothing)"]
+
+
 def test_missing_column_names_file_column_and_expected_columns(data_dir, database):
     write_table(data_dir, "billing_plans", [], [column for column in PLAN_COLUMNS if column != "currency"])
     [problem] = _problems(data_dir, database)
