@@ -425,14 +425,14 @@ def _write_manifest(connection: duckdb.DuckDBPyConnection, schema: str, sources:
 def _reason(error: Exception) -> str:
     """DuckDB's reason in one line, without its advice, its parser options, the offending line's content or our SQL.
 
-    The content follows "Original Line:": one line, or up to a blank line before the reason where a
-    quote is unterminated (then it is the rest of the file, personal data included); all of it goes.
+    The content follows "Original Line:" and the reason is the last line after it: the content may span
+    lines (a quoted line break, a CRLF file's record starting on a line of its own, or where a quote is
+    unterminated the rest of the file, personal data included); all of it goes.
     """
     text = re.split(r"\n\s*(?:Possible|file = |LINE \d+:)", str(error))[0]
     located, _, offending = text.partition("\nOriginal Line:")
     if offending:
-        reason = offending.rsplit("\n\n", 1)[1] if "\n\n" in offending else offending.partition("\n")[2]
-        text = located + "\n" + reason
+        text = located + "\n" + ([line for line in offending.splitlines() if line.strip()] or [""])[-1]
     if "state machine reached an invalid state" in text:
         text = "not readable as CSV (do all lines end the same way, all LF or all CRLF, and are quotes balanced?)"
     lines = [line.strip() for line in text.splitlines() if line.strip()]

@@ -388,6 +388,19 @@ def test_a_bad_row_after_a_value_holding_line_breaks_is_named_by_data_row_and_fi
     assert "billing_plans.csv: data row 3, line 5 of the file; Expected Number of Columns: 8 Found: 9" in problem
 
 
+@pytest.mark.parametrize("rows", ["P1,,,,,,,\r\nP2,SECRET,,,,,,,x\r\n", 'P1,,,,,,,\nP2,"SECRET\nmore",,,,,,,x\n',
+                                  'P1,"a\r\nb",,,,,,\r\nP2,SECRET,,,,,,,x\r\n'])
+def test_a_bad_row_spanning_lines_or_in_a_crlf_file_is_not_repeated_in_the_error(data_dir, database, rows):
+    header = ",".join(PLAN_COLUMNS)
+    newline = "\r\n" if "\r\n" in rows else "\n"
+    (data_dir / "billing_plans.csv").write_bytes(f"{header}{newline}{rows}".encode())
+    [problem] = _problems(data_dir, database)
+    assert "billing_plans.csv: data row 2, line " in problem
+    assert "Expected Number of Columns: 8 Found: 9" in problem
+    assert "SECRET" not in problem
+    assert "more" not in problem
+
+
 def test_blank_lines_before_a_bad_row_count_as_lines_not_as_data_rows(data_dir, database):
     header = ",".join(PLAN_COLUMNS)
     (data_dir / "billing_plans.csv").write_text(f"{header}\nP1,,,,,,,\n\n\nP2,,,,,,,\nP3,,,,,,,,x\n", encoding="utf-8")
