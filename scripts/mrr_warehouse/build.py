@@ -33,7 +33,7 @@ import duckdb
 from mrr_warehouse.accounting import rejected_counts
 from mrr_warehouse.errors import BuildError, UsageError
 from mrr_warehouse.freshness import DEFAULT_STALE_AFTER_DAYS, check_stale_after_days, warn_if_stale
-from mrr_warehouse.inputs import create_folder_of, load_inputs, open_database
+from mrr_warehouse.inputs import check_database_name, create_folder_of, load_inputs, open_database
 from mrr_warehouse.project import default_data_dir, default_database, project_root
 
 DATABASE_ENV = "MRR_DUCKDB_PATH"
@@ -44,7 +44,6 @@ SHOWN_FAILURES = 10
 OWNER_FILE = "owner.pid"
 ABANDONED_UNOWNED_SECONDS = 3600
 DATABASE_NAME_PUNCTUATION = " _-.$"
-TAKEN_DATABASE_NAMES = frozenset({"raw", "staging", "intermediate", "marts", "history", "main", "system", "temp"})
 
 
 def build(
@@ -64,7 +63,7 @@ def build(
     rows under strict); in both cases the file at database_path is left untouched.
     """
     target = Path(database_path or default_database()).resolve()
-    check_database_name(target)
+    check_dbt_database_name(target)
     create_folder_of(target)
     check_stale_after_days(stale_after_days)
     remove_abandoned_work_dirs(target)
@@ -86,18 +85,15 @@ def build(
     return target
 
 
-def check_database_name(target: Path) -> None:
-    """Refuse a file name the build would fail on midway. dbt-duckdb names the database (DuckDB's catalog)
-    after the file and writes that name into SQL unquoted, so it must be a plain name that is not also a
-    schema of the warehouse (`raw.x` would be ambiguous) or one of DuckDB's own catalogs."""
+def check_dbt_database_name(target: Path) -> None:
+    """Refuse a file name the build would fail on midway: dbt-duckdb writes the database's name (the file's)
+    into SQL unquoted, so it must be a plain name (the loader alone takes any)."""
     unsafe = sorted({character for character in target.name
                      if not (character.isalnum() or character in DATABASE_NAME_PUNCTUATION)})
     if unsafe:
         raise UsageError(f"{target}: the database file name cannot hold {' or '.join(unsafe)}: use letters, digits, "
                          f"spaces and {' '.join(DATABASE_NAME_PUNCTUATION.strip())}")
-    if target.stem.casefold() in TAKEN_DATABASE_NAMES:
-        raise UsageError(f"{target}: a database file cannot be named {target.stem}, the name of a schema of the "
-                         "warehouse or of a DuckDB catalog; choose another name")
+    check_database_name(target)
 
 
 # ---------------------------------------------------------------------------------------------------

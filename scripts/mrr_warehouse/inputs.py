@@ -51,6 +51,7 @@ READ_CSV = (
 )
 READ_PARQUET = "read_parquet($path, file_row_number = true, hive_partitioning = false)"
 READ_PARQUET_NUMBERED = "read_parquet($path, hive_partitioning = false) with ordinality"
+TAKEN_DATABASE_NAMES = frozenset({"raw", "staging", "intermediate", "marts", "history", "main", "system", "temp"})
 # DuckDB errors that mean "this file cannot be read as declared", as opposed to a bug in our SQL.
 FILE_ERRORS = (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException)
 
@@ -85,6 +86,7 @@ def load_inputs(data_dir: Path | str, database_path: Path | str, contract: Contr
     Raises InputError listing every problem. Nothing in the database changes when the files' headers or
     schemas are wrong; when a file's body cannot be read the `raw` schema is dropped rather than left half-loaded.
     """
+    check_database_name(Path(database_path))
     contract = contract or load_contract()
     with closing(duckdb.connect()) as scratch:
         sources = plan_inputs(Path(data_dir), contract, scratch)
@@ -96,6 +98,14 @@ def load_inputs(data_dir: Path | str, database_path: Path | str, contract: Contr
             LOGGER.warning("%s: a header and no rows, yet every company has %s: is the extract complete?",
                            source.path, source.table.name)
     return counts
+
+
+def check_database_name(target: Path) -> None:
+    """DuckDB names the database (its catalog) after the file: a schema's name (`raw.x` would be ambiguous)
+    or one of DuckDB's own catalogs fails midway."""
+    if target.stem.casefold() in TAKEN_DATABASE_NAMES:
+        raise UsageError(f"{target}: a database file cannot be named {target.stem}, the name of a schema of the "
+                         "warehouse or of a DuckDB catalog; choose another name")
 
 
 def create_folder_of(database: Path) -> None:

@@ -86,6 +86,15 @@ def test_a_database_named_like_a_schema_or_catalog_exits_2_before_anything_is_bu
     assert not database.parent.exists()
 
 
+def test_load_into_a_database_named_like_a_schema_exits_2(tmp_path, capsys):
+    database = tmp_path / "raw.duckdb"
+    assert main(["load", "--database", str(database)]) == 2
+    assert _error_lines(capsys.readouterr().err) == [
+        f"mrr: error: {database}: a database file cannot be named raw, the name of a schema of the warehouse "
+        "or of a DuckDB catalog; choose another name"]
+    assert not database.exists()
+
+
 def test_load_warns_about_an_unknown_column_and_succeeds(tmp_path, capsys):
     data = write_required(tmp_path / "data")
     write_table(data, "crm_accounts", [], [*CONTRACT.table("crm_accounts").columns, "favourite_colour"])
