@@ -17,6 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from math import floor
 
 import duckdb
@@ -328,19 +329,27 @@ def history_report(warehouse: duckdb.DuckDBPyConnection, earlier: dict, later: d
                 for (month, account), own in versions_of.items() for as_of, version in own}
     lines = _mart_mismatches(warehouse, "mrr_as_reported", ["account_id", "month", "reported_as_of"], versions,
                              schema="history")
-    # A month complete at the earlier as_of was first reported then, at its figure or 0 without one; it is
-    # restated when the later figure (0 without one) differs: two figures, dated by the later build.
-    restated = {}
-    for (month, account) in first.keys() | second.keys():
-        if _period_end(month, 1) > earlier["as_of"]:
-            continue
-        first_mrr, current = first.get((month, account), Decimal("0.00")), second.get((month, account), Decimal("0.00"))
-        if first_mrr != current:
-            restated[(month, account)] = {
-                "first_reported_mrr": first_mrr, "first_reported_as_of": earlier["as_of"], "current_mrr": current,
-                "mrr_restated_by": current - first_mrr, "reported_versions": 2, "restated_as_of": later["as_of"],
-            }
+    restated = restatements_from_reports([(earlier["as_of"], first), (later["as_of"], second)])
     return _first_lines(lines + _mart_mismatches(warehouse, "mrr_restatements", ["month", "account_id"], restated))
+
+
+def restatements_from_reports(reports: list[tuple[date, dict[tuple[date, str], Decimal]]]) -> dict[tuple, dict]:
+    """mrr_restatements' rows, (month, account) -> columns, from what each build reported (its as_of and the
+    account-months complete at it, oldest build first). A month's figures run from the first build it was complete
+    at, absent counting as 0; it is listed when a figure differs from the one before, dated by the last such build."""
+    restated = {}
+    for month, account in {key for _, reported in reports for key in reported}:
+        figures = [(as_of, reported.get((month, account), Decimal("0.00"))) for as_of, reported in reports
+                   if _period_end(month, 1) <= as_of]
+        changed = [as_of for (_, before), (as_of, after) in pairwise(figures) if after != before]
+        if changed:
+            (first_as_of, first), (_, current) = figures[0], figures[-1]
+            restated[(month, account)] = {
+                "first_reported_mrr": first, "first_reported_as_of": first_as_of, "current_mrr": current,
+                "mrr_restated_by": current - first, "restated_as_of": changed[-1],
+                "reported_versions": len(changed) + 1,
+            }
+    return restated
 
 
 def _customer_months(mrr: dict[tuple[date, str], Decimal], movements: dict[tuple, Decimal]) -> list[tuple]:

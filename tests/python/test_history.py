@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import shutil
 from contextlib import closing
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from itertools import pairwise
 from pathlib import Path
 
 import duckdb
 import pytest
+from conformance import restatements_from_reports
 from raw_folder import write_raw_folder
 from raw_strategies import NO_REVENUE_YET
 from warehouse_builds import (
@@ -105,37 +105,25 @@ def test_a_churn_row_withdrawn_by_a_later_build_is_no_restatement_of_its_month(t
         run_build(data, as_of, database)
         figures.append((as_of, {(month, account): mrr for month, account, mrr in query(
             database, "select month, account_id, mrr from marts.fct_mrr where last_day(month) <= ?", [as_of])}))
-    restatements = {(month, account): tuple(rest) for month, account, *rest in query(
-        database, "select month, account_id, first_reported_mrr, first_reported_as_of, current_mrr, mrr_restated_by, "
-                  "restated_as_of, reported_versions from marts.mrr_restatements")}
-    assert restatements == _restatements_from_figures(figures)
+    columns = ["first_reported_mrr", "first_reported_as_of", "current_mrr", "mrr_restated_by", "restated_as_of",
+               "reported_versions"]
+    restatements = {(month, account): dict(zip(columns, rest, strict=True)) for month, account, *rest in query(
+        database, f"select month, account_id, {', '.join(columns)} from marts.mrr_restatements")}
+    assert restatements == restatements_from_reports(figures)
     account = _account_of(root / "seeds", SOLE_SUBSCRIPTION)
     (_, seeds), (_, june), (_, may) = figures
     zero, june_churn = Decimal("0.00"), (date(2026, 6, 1), account)
     assert (june[june_churn], june_churn in may) == (zero, False)
-    assert {key: row for key, row in restatements.items() if key[1] == account} == {
+    assert {key: tuple(row.values()) for key, row in restatements.items() if key[1] == account} == {
         (month, account): (seeds[(month, account)], date(2026, 8, 31), zero, -seeds[(month, account)], as_of, 2)
         for month, as_of in [(date(2026, 5, 1), date(2026, 10, 31)), (date(2026, 6, 1), date(2026, 9, 30)),
-                                      (date(2026, 7, 1), date(2026, 9, 30)), (date(2026, 8, 1), date(2026, 9, 30))]}
+                             (date(2026, 7, 1), date(2026, 9, 30)), (date(2026, 8, 1), date(2026, 9, 30))]}
 
 
 def _seeds_with(folder: Path, subscription_id: str, column: str, value: str) -> Path:
     data = copy_seeds(folder)
     set_value(data, "billing_subscriptions", subscription_id, column, value)
     return data
-
-
-def _restatements_from_figures(figures: list[tuple[date, dict[tuple[date, str], Decimal]]]) -> dict[tuple, tuple]:
-    """(month, account) -> mrr_restatements' row, from each build's as_of and figures, oldest build first."""
-    restated = {}
-    for month, account in {key for _, reported in figures for key in reported}:
-        series = [(as_of, reported.get((month, account), Decimal("0.00"))) for as_of, reported in figures
-                  if date(month.year + month.month // 12, month.month % 12 + 1, 1) <= as_of + timedelta(days=1)]
-        changes = [as_of for (_, before), (as_of, after) in pairwise(series) if after != before]
-        if changes:
-            (first_as_of, first), (_, current) = series[0], series[-1]
-            restated[(month, account)] = (first, first_as_of, current, current - first, changes[-1], len(changes) + 1)
-    return restated
 
 
 def test_rebuilding_the_same_as_of_after_a_correction_replaces_its_report_instead_of_restating_it(
