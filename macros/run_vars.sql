@@ -23,7 +23,9 @@
     '{{ currency }}'
 {%- endmacro %}
 
-{#- Earliest month the calendar can hold; lines that start earlier are flagged by a data test. -#}
+{#- Earliest month the calendar holds. It bounds the months a line with a sentinel start date
+    (1900-01-01) expands to; lines that start earlier are counted from it and listed by the warning
+    test warn_lines_start_before_calendar. -#}
 {% macro calendar_start() -%}
     {%- set start = var('calendar_start', '1970-01-01') | string -%}
     {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-01$', start) -%}

@@ -19,10 +19,12 @@ A rate written with all the decimals of a double (1.23456499999999), cut to 10 d
 at it is 1,234.56499999999, not 1,234.565.
 And an export artifact: whole-number ids of a column with an empty value, written as floats ("1000.0", as pandas
 writes them), next to the same ids written as integers in the tables without one.
+A subscription from 1969, before the calendar's first month, lost its earlier months without a word.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +50,7 @@ def _write_inputs(folder: Path) -> Path:
         {"account_id": "A_LONG_RATE", "account_name": "a rate with 14 decimals", "created_at": "2023-01-01"},
         {"account_id": "A_WEEKLY", "account_name": "a weekly price with 15 decimals", "created_at": "2023-01-01"},
         {"account_id": "A_PERCENT", "account_name": "a percent off with 8 decimals", "created_at": "2023-01-01"},
+        {"account_id": "A_SINCE_1969", "account_name": "before the calendar", "created_at": "1969-12-01"},
     ])
     write_table(folder, "billing_customers", [
         {"customer_id": "c_thirteenths", "account_id": "A_THIRTEENTHS", "currency": "USD", "created_at": "2023-01-01"},
@@ -62,6 +65,7 @@ def _write_inputs(folder: Path) -> Path:
         {"customer_id": "c_eur", "account_id": "A_LONG_RATE", "currency": "EUR", "created_at": "2023-01-01"},
         {"customer_id": "c_weekly", "account_id": "A_WEEKLY", "currency": "USD", "created_at": "2023-01-01"},
         {"customer_id": "c_percent", "account_id": "A_PERCENT", "currency": "USD", "created_at": "2023-01-01"},
+        {"customer_id": "c_1969", "account_id": "A_SINCE_1969", "currency": "USD", "created_at": "1969-12-01"},
     ])
     write_table(folder, "billing_plans", [
         {"plan_id": "p13", "product_id": "core", "billing_interval": "month", "interval_count": "13",
@@ -98,7 +102,8 @@ def _write_inputs(folder: Path) -> Path:
                      ("s_weekly", "c_weekly"), ("s_percent", "c_percent")]
     write_table(folder, "billing_subscriptions", [
         {"subscription_id": subscription, "customer_id": customer, "created_at": "2024-01-01", "status": "active"}
-        for subscription, customer in subscriptions])
+        for subscription, customer in subscriptions]
+        + [{"subscription_id": "s_1969", "customer_id": "c_1969", "created_at": "1969-12-15", "status": "active"}])
     write_table(folder, "billing_subscription_items", [
         {"subscription_item_id": "i13", "subscription_id": "s13", "plan_id": "p13", "quantity": "1"},
         {"subscription_item_id": "i26", "subscription_id": "s26", "plan_id": "p26", "quantity": "1"},
@@ -118,6 +123,7 @@ def _write_inputs(folder: Path) -> Path:
         {"subscription_item_id": "i_eur", "subscription_id": "s_eur", "plan_id": "e1000", "quantity": "1"},
         {"subscription_item_id": "i_weekly", "subscription_id": "s_weekly", "plan_id": "w99", "quantity": "1"},
         {"subscription_item_id": "i_percent", "subscription_id": "s_percent", "plan_id": "p1000", "quantity": "1"},
+        {"subscription_item_id": "i_1969", "subscription_id": "s_1969", "plan_id": "p20", "quantity": "1"},
     ])
     write_table(folder, "billing_discounts", [
         {"discount_id": "d_half", "subscription_id": "s_mixed", "percent_off": "50", "valid_from": "2024-03-01"},
@@ -230,3 +236,13 @@ def test_a_price_with_more_than_six_decimals_counts(warehouse):
 def test_a_percent_off_counts_with_its_decimals(warehouse):
     # 1,000 less 12.34550001% is 876.5449999: 876.54 (at 4 decimals, 12.3455%, it would be 876.545: 876.55).
     assert _march_mrr(warehouse, "A_PERCENT") == Decimal("876.54")
+
+
+def test_a_line_older_than_the_calendar_counts_from_its_first_month_with_a_warning(warehouse):
+    # The calendar starts at var calendar_start (1970-01): December 1969 is left out, and the warning test says so.
+    first_month = query(warehouse, "select min(month), min(mrr) from marts.fct_mrr where account_id = 'A_SINCE_1969'")
+    assert first_month == [(date(1970, 1, 1), Decimal("20.00"))]
+    run_results = json.loads((warehouse.parent.parent / "out-dbt" / "dbt-target" / "run_results.json").read_text())
+    warned = {result["unique_id"].split(".")[-1]: result["failures"] for result in run_results["results"]
+              if result["status"] == "warn"}
+    assert warned.get("warn_lines_start_before_calendar") == 1
