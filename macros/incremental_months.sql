@@ -30,7 +30,8 @@
 
 {#- The window is read as a literal date, so DuckDB can skip whole row groups of older months.
     It is looked up in the graph rather than ref()'d: only incremental runs read it, and every
-    incremental model is downstream of int_revenue_line_months (a view), which depends on the window. -#}
+    incremental month model is downstream of int_revenue_line_months (a view), which depends on the window
+    (mrr_report_dates, incremental too, reads no window). -#}
 {% macro recompute_from_month(months_before=0, window=none) -%}
     {%- if not execute -%}
         {{ calendar_start() }}

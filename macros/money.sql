@@ -1,8 +1,9 @@
 {#- Exact money arithmetic. MRR divides by 3, 12 or 12 x interval_count; dividing decimals in
     DuckDB yields a double, which turns 50.005 into 50.00499... and rounds the wrong way. So every
     amount stays a decimal, numerators of an account-month are brought to a common denominator
-    and added up exactly, and the one division per account-month happens here, at 18 decimals,
-    before rounding to the cent once (round_to_cents). -#}
+    and added up exactly, and the one division per account-month happens here, rounding to the cent
+    once: on DuckDB as 128-bit integer limbs divided into whole cents (duckdb__converted_sums_rounded_to_cents),
+    elsewhere at 18 decimals (round_to_cents). -#}
 
 {#- A common multiple of an account-month's denominators (12 x interval_count), as an aggregate:
     its parts, brought to it, add up exactly, and one exact division of the sum cannot round the

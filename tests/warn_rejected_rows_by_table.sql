@@ -1,5 +1,6 @@
 -- Rule 9: bad rows never break the build, but nobody should miss them. One row per source
--- table with rejected rows; `mrr build --strict` turns this warning into a failure.
+-- table with rejected rows. (`mrr build --strict`, which publishes nothing when any row was rejected,
+-- reads the counts in source_row_accounting.)
 {{ config(severity='warn', tags=['rejected_rows']) }}
 
 select

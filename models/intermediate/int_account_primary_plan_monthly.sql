@@ -2,7 +2,7 @@
 -- brings the account the most gross MRR that month, in the reporting currency at the month's rate
 -- (ties: the smallest plan id), so a bridge can be sliced by plan with every account in exactly one
 -- slice. A CRM contract counts as the plan 'crm_contract'.
--- Only months with several lines rank them; the others have the plan of their one line. Accounts
+-- Only accounts whose lines ever overlap rank them; the others have the plan of their one line. Accounts
 -- with one plan ever (~55% of account-months) are left to the slices, which take their sole plan:
 -- a row per account-month for them only to be joined again cost ~1 s at 1M accounts.
 

@@ -2,7 +2,8 @@
 -- calendar of a few hundred months, so the output grows with active line-months only.
 -- A view: the range join is cheaper than writing its ~18M rows at 1M accounts and reading them back
 -- (9 s to store, ~1 s more for the models that read it), and each reader filters the months it needs.
--- Every incremental month model reads it, so ordering it after the recompute window orders them too.
+-- Every incremental month model reads it or a model that does, so ordering it after the recompute
+-- window orders them too.
 -- depends_on: {{ ref('int_mrr_recompute_window') }}
 
 {{ config(materialized='view') }}

@@ -12,7 +12,7 @@
 {#- The columns `typed` reads through a normalisation: rows that differ only there are duplicates. -#}
 {%- set read_as = {'account_id': 'id', 'parent_account_id': 'id'} -%}
 
-{#- A table, unlike the other staging models: five models and two tests read the accounts, and
+{#- A table, unlike the other staging models: seven models and a key test read the accounts, and
     each read of a view would collapse duplicates and parse the raw accounts again (~0.6 s apiece
     at a million accounts). -#}
 {{ config(materialized='table') }}
