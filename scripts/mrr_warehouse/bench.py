@@ -201,17 +201,18 @@ def _progress(label: str, step: Step) -> str:
 def ensure_data(cache: Path, accounts: int, months: int, seed: int) -> tuple[Path, dict[str, int], float | None]:
     """The cached extract for (accounts, months, seed), generated first when missing: (folder, rows per table, s)."""
     folder = cache / "data" / f"accounts-{accounts}_months-{months}+1_seed-{seed}_end-{END_MONTH:%Y-%m}"
-    counts_file = folder / "row_counts.json"
-    if counts_file.is_file():
+    # Beside the extract, not in it: a build warns about every file in --data that no table reads.
+    counts_file = folder.with_name(folder.name + ".row_counts.json")
+    if counts_file.is_file() and folder.is_dir():
         return folder, json.loads(counts_file.read_text(encoding="utf-8")), None
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     started = time.perf_counter()
     counts = generate.generate(accounts, months + 1, seed, DATA_FORMAT, partial, end_month=END_MONTH)
     seconds = time.perf_counter() - started
-    (partial / counts_file.name).write_text(json.dumps(counts, indent=2), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)  # a folder with row_counts.json is always complete
+    partial.rename(folder)
+    counts_file.write_text(json.dumps(counts, indent=2), encoding="utf-8")  # last: its extract is complete
     return folder, counts, seconds
 
 
