@@ -195,8 +195,8 @@ def drivers_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
     contracts, each its own) held in one month only, each valued at its subscription's percent discount of last
     month (this month's if new) and rounded on its own; price_change = the rest. A subscription held in one month
     only counts what its amounts off took off with the first of its plans (by plan id, per currency and interval).
-    The rounding left over goes to price_change where a subscription has discounts, else to the larger of seat and
-    plan change."""
+    The rounding left over goes to price_change where a subscription is discounted in one of the two months, else to
+    the larger of seat and plan change."""
     discounts = defaultdict(list)
     for discount in reference["discounts"]:
         discounts[discount.subscription_id].append(discount)
@@ -229,7 +229,10 @@ def drivers_report(warehouse: duckdb.DuckDBPyConnection, reference: dict) -> str
                 held[which][plan] -= amount_off
         seat, plan = _seat_and_plan_change(held[month], held[previous], reference["rates"][previous])
         rest = change - seat - plan
-        goes_to = "price" if paid or (seat == 0 and plan == 0) else "seat" if abs(seat) >= abs(plan) else "plan"
+        discounted = any(discount.counts(snapshot(which, reference["as_of"]))
+                         for which, lines in both.items() for subscription in {line.subscription_id for line in lines}
+                         for discount in discounts.get(subscription, []))
+        goes_to = "price" if discounted or (seat == 0 and plan == 0) else "seat" if abs(seat) >= abs(plan) else "plan"
         expected[(month, account)] = {
             "business_change": change, "seat_change": seat + rest * (goes_to == "seat"),
             "price_change": rest * (goes_to == "price"), "plan_change": plan + rest * (goes_to == "plan"),

@@ -344,13 +344,19 @@ account_drivers as (
         and estimates_checked.month = exact_drivers.month
 ),
 
--- Only an account-month with a subscription that has discounts (in any month) can have a price
--- change: plan prices are fixed in billing_plans.
+-- Only an account-month with a subscription discounted in one of the two months compared can have
+-- a price change: plan prices are fixed in billing_plans. A discount of other months must not
+-- decide it, or a discount added in May would move a cent of March's drivers, which an incremental
+-- build recomputing from May keeps.
 account_months_with_discounts as (
     select distinct
-        month,
-        account_key
-    from subscription_pricing_months
+        discounted_subscription_groups.month,
+        discounted_subscription_groups.account_key
+    from discounted_subscription_groups
+    inner join valid_discounts
+        on discounted_subscription_groups.pricing_group_id = valid_discounts.subscription_id
+        and discounted_subscription_groups.line_month >= {{ first_counted_month('valid_discounts.valid_from') }}
+        and discounted_subscription_groups.line_month <= {{ last_counted_month('valid_discounts.valid_to') }}
 ),
 
 drivers_rounded as (
