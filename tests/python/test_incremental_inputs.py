@@ -4,7 +4,8 @@ One full build at AS_OF is the published warehouse. Per scenario the seeds chang
 copy of it must recompute from the expected month (int_mrr_recompute_window; the slices from
 int_slice_recompute_window) and give the marts of a --full-refresh build on the changed seeds.
 test_incremental.py does the same for a new month on 10,000 generated accounts; here every other kind of
-input: rates, discounts, plan prices, a line's start, an account's attributes, nothing at all.
+input: rates, discounts (one counting in no month yet), plan prices, a line's start, an account's attributes,
+nothing at all.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from warehouse_builds import AS_OF, copy_seeds, mart_checksums, query, run_build, set_value, show_inline
+from warehouse_builds import AS_OF, append_rows, copy_seeds, mart_checksums, query, run_build, set_value, show_inline
 
 from mrr_warehouse.report import recomputed_months
 
@@ -28,6 +29,13 @@ def _change_a_rate(data: Path) -> None:
 
 def _change_a_discount(data: Path) -> None:
     set_value(data, "billing_discounts", "di_003", "percent_off", "15")
+
+
+def _add_a_discount_from_after_as_of(data: Path) -> None:
+    # sub_005b's drivers of 2024-09 have a rounding cent, which a discount of the subscription in any month
+    # once sent to price_change: a build keeping that month then differed from a full refresh.
+    append_rows(data, "billing_discounts", [{"discount_id": "di_later", "subscription_id": "sub_005b",
+                                             "percent_off": "10", "valid_from": "2027-01-01"}])
 
 
 def _change_a_plan_price(data: Path) -> None:
@@ -69,6 +77,8 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], Callable[[Path], date], Calla
     "rate": (_change_a_rate, lambda published: date(2025, 5, 1), None),
     # A discount counts over its window, from its first month.
     "discount": (_change_a_discount, lambda published: date(2024, 3, 1), None),
+    # A discount that counts in no month yet changes no month.
+    "discount after as_of": (_add_a_discount_from_after_as_of, lambda published: NO_MONTH, None),
     # A plan price changes every line on the plan: from the first month any of them counts in.
     "plan price": (_change_a_plan_price, lambda published: _first_month_of_plan(published, "plan_pro_m_usd"), None),
     # A line that starts later changes nothing but its run of months: from the month it used to start in.
