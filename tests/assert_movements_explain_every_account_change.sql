@@ -1,57 +1,48 @@
--- Drill-down promise: per account and month, the movements add up to the change in fct_mrr.
+-- Drill-down promise: per account and month, the movements add up to the change in fct_mrr
+-- (an account-month missing from fct_mrr counts as 0), and a churn movement comes with the churn
+-- month's row in fct_mrr (MRR 0), as the issue's fct_mrr promises.
 -- Checks the months this build wrote (both facts are incremental; every month on a full refresh).
--- Accounts are matched on their 64-bit key (macros/splits.sql; int_revenue_lines fails the build if
--- two ids share one): windows, groups and joins on it cost half what they cost on the text id.
-with mrr as (
+-- Each account-month of fct_mrr is listed as its month's MRR and, a month later, as the previous
+-- month's; macros/reconciliation.sql finds the account-months where mrr - previous_mrr - movements
+-- or churn_rows - churn_movements is not zero.
+{%- set signed_rows %}
     select
         month,
-        {{ value_fingerprint('account_id') }} as account_key,
-        account_id,
-        mrr
-    from {{ ref('fct_mrr') }}
-    where {{ in_months_this_build_wrote('month', months_before=1) }}
-),
-
-mrr_with_previous as (
-    select
-        month,
-        account_key,
         account_id,
         mrr,
-        case
-            when lag(month) over (partition by account_key order by month)
-                = cast({{ dbt.dateadd('month', -1, 'month') }} as date)
-                then lag(mrr) over (partition by account_key order by month)
-            else 0
-        end as previous_mrr
-    from mrr
-),
-
-movements as (
+        0 as previous_mrr,
+        0 as movements,
+        case when mrr = 0 then 1 else 0 end as churn_rows,
+        0 as churn_movements
+    from {{ ref('fct_mrr') }}
+    where {{ in_months_this_build_wrote('month') }}
+    union all
+    select
+        cast({{ dbt.dateadd('month', 1, 'month') }} as date) as month,
+        account_id,
+        0 as mrr,
+        mrr as previous_mrr,
+        0 as movements,
+        0 as churn_rows,
+        0 as churn_movements
+    from {{ ref('fct_mrr') }}
+    where {{ in_months_this_build_wrote('month', months_before=1) }}
+        and month < {{ as_of_month() }}
+    union all
     select
         month,
-        {{ value_fingerprint('account_id') }} as account_key,
-        min(account_id) as account_id,
-        sum(mrr_change) as total_change
+        account_id,
+        0 as mrr,
+        0 as previous_mrr,
+        mrr_change as movements,
+        0 as churn_rows,
+        case when movement_type = 'churn' then 1 else 0 end as churn_movements
     from {{ ref('fct_mrr_movements') }}
     where {{ in_months_this_build_wrote('month') }}
-    group by
-        month,
-        {{ value_fingerprint('account_id') }}
-)
+{%- endset %}
 
-select
-    coalesce(mrr_with_previous.month, movements.month) as month,
-    coalesce(mrr_with_previous.account_id, movements.account_id) as account_id,
-    mrr_with_previous.mrr,
-    mrr_with_previous.previous_mrr,
-    movements.total_change
-from mrr_with_previous
-full outer join movements
-    on mrr_with_previous.month = movements.month
-    and mrr_with_previous.account_key = movements.account_key
-where (
-    coalesce(mrr_with_previous.mrr - mrr_with_previous.previous_mrr, 0) != coalesce(movements.total_change, 0)
-    or mrr_with_previous.account_key is null
-)
-and {{ in_months_this_build_wrote('coalesce(mrr_with_previous.month, movements.month)') }}
+{{ account_months_not_adding_up(
+    signed_rows,
+    columns=['mrr', 'previous_mrr', 'movements', 'churn_rows', 'churn_movements'],
+    differences=['mrr - previous_mrr - movements', 'churn_rows - churn_movements'],
+) }}

@@ -23,6 +23,22 @@ BROKEN_RECONCILIATIONS = [
             select (month, account_id, movement_type) from marts.fct_mrr_movements
             where movement_type = 'expansion' order by month, account_id limit 1)""",
                  id="a cent added to an account's expansion"),
+    # The month's movements still add up to the change in its total MRR: only the accounts are wrong.
+    pytest.param("assert_movements_explain_every_account_change", """
+        create temp table pair as
+            select month, min(account_id) as gaining_account, max(account_id) as losing_account
+            from marts.fct_mrr_movements where movement_type = 'expansion' and mrr_change > 0.01
+            group by month having count(*) > 1 order by month limit 1;
+        update marts.fct_mrr_movements set mrr_change = mrr_change + 0.01
+        where movement_type = 'expansion' and (month, account_id) = (select (month, gaining_account) from pair);
+        update marts.fct_mrr_movements set mrr_change = mrr_change - 0.01
+        where movement_type = 'expansion' and (month, account_id) = (select (month, losing_account) from pair)""",
+                 id="a cent of one account's expansion moved to another's"),
+    pytest.param("assert_movements_explain_every_account_change", """
+        delete from marts.fct_mrr
+        where (month, account_id) = (
+            select (month, account_id) from marts.fct_mrr where mrr = 0 order by month, account_id limit 1)""",
+                 id="a churn month missing from fct_mrr"),
     pytest.param("assert_product_movements_reconcile_to_accounts", """
         update marts.fct_mrr_product_movements set mrr_change = mrr_change + 0.01
         where (month, account_id, product_id, movement_type) = (
@@ -40,12 +56,30 @@ BROKEN_RECONCILIATIONS = [
         insert into marts.fct_mrr_product_movements (month, account_id, product_id, movement_type, mrr_change)
             select month, account_id, product_id, 'fx', 0.01 from moved""",
                  id="a cent of a product's new MRR moved to its fx"),
+    pytest.param("assert_product_movements_reconcile_to_accounts", """
+        create temp table pair as
+            select month, min(account_id) as gaining_account, max(account_id) as losing_account
+            from marts.fct_mrr_product_movements where movement_type = 'new' and mrr_change > 0.01
+            group by month having count(distinct account_id) > 1 order by month limit 1;
+        update marts.fct_mrr_product_movements set mrr_change = mrr_change + 0.01
+        where rowid = (select min(movements.rowid) from marts.fct_mrr_product_movements as movements join pair using (month)
+                       where movement_type = 'new' and account_id = gaining_account);
+        update marts.fct_mrr_product_movements set mrr_change = mrr_change - 0.01
+        where rowid = (select min(movements.rowid) from marts.fct_mrr_product_movements as movements join pair using (month)
+                       where movement_type = 'new' and mrr_change > 0.01 and account_id = losing_account)""",
+                 id="a cent of one account's product new MRR moved to another's"),
     pytest.param("assert_reported_history_matches_fct_mrr", """
         update history.mrr_as_reported set mrr = mrr + 0.01
         where (account_id, month) = (
             select (account_id, month) from history.mrr_as_reported
             where superseded_as_of is null order by month, account_id limit 1)""",
                  id="a cent added to a reported figure"),
+    pytest.param("assert_reported_history_matches_fct_mrr", """
+        delete from history.mrr_as_reported
+        where (account_id, month) = (
+            select (account_id, month) from history.mrr_as_reported
+            where superseded_as_of is null and mrr = 0 order by month, account_id limit 1)""",
+                 id="a churn month's reported 0 missing"),
 ]
 RECONCILIATIONS = sorted({case.values[0] for case in BROKEN_RECONCILIATIONS})
 
