@@ -1,5 +1,5 @@
--- The current reported version of every completed account-month is its MRR in fct_mrr, and an
--- account-month without MRR has no current version. Checked on the months this build wrote.
+-- Every completed account-month of fct_mrr has one current reported version, with its MRR, and
+-- an account-month without MRR has none. Checked on the months this build wrote.
 -- Current versions and fct_mrr's completed account-months are listed together; macros/reconciliation.sql
 -- finds the account-months whose reported_mrr - fct_mrr or reported_rows - fct_rows is not zero.
 {%- set signed_rows %}

@@ -80,6 +80,12 @@ BROKEN_RECONCILIATIONS = [
             select (account_id, month) from history.mrr_as_reported
             where superseded_as_of is null and mrr = 0 order by month, account_id limit 1)""",
                  id="a churn month's reported 0 missing"),
+    pytest.param("assert_reported_history_matches_fct_mrr", """
+        insert into history.mrr_as_reported (month, account_id, mrr, reported_as_of, superseded_as_of)
+            select month, account_id, mrr, cast(reported_as_of - interval 1 day as date), null
+            from history.mrr_as_reported
+            where superseded_as_of is null order by month, account_id limit 1""",
+                 id="two current versions of one account-month"),
 ]
 RECONCILIATIONS = sorted({case.values[0] for case in BROKEN_RECONCILIATIONS})
 
