@@ -62,10 +62,12 @@ BROKEN_RECONCILIATIONS = [
             from marts.fct_mrr_product_movements where movement_type = 'new' and mrr_change > 0.01
             group by month having count(distinct account_id) > 1 order by month limit 1;
         update marts.fct_mrr_product_movements set mrr_change = mrr_change + 0.01
-        where rowid = (select min(movements.rowid) from marts.fct_mrr_product_movements as movements join pair using (month)
+        where rowid = (select min(movements.rowid)
+                       from marts.fct_mrr_product_movements as movements join pair using (month)
                        where movement_type = 'new' and account_id = gaining_account);
         update marts.fct_mrr_product_movements set mrr_change = mrr_change - 0.01
-        where rowid = (select min(movements.rowid) from marts.fct_mrr_product_movements as movements join pair using (month)
+        where rowid = (select min(movements.rowid)
+                       from marts.fct_mrr_product_movements as movements join pair using (month)
                        where movement_type = 'new' and mrr_change > 0.01 and account_id = losing_account)""",
                  id="a cent of one account's product new MRR moved to another's"),
     pytest.param("assert_reported_history_matches_fct_mrr", """
