@@ -10,9 +10,9 @@
     do, and otherwise only when the weights happen to cancel them exactly (about 1 in 2^31 on DuckDB:
     two accounts' errors would need weights in just the ratio of their amounts). Only the months from the
     first one that fails are then grouped by account (on its 64-bit key, macros/splits.sql), so the
-    rows a failure shows are exact. This is
-    how data-diff tools compare tables: checksums of segments, then the rows of the segments that
-    differ. At 1M accounts the three reconciliations took 3.0 s alone instead of 7.8 s. -#}
+    rows a failure shows are exact. This is how data-diff tools compare tables: checksums of
+    segments, then the rows of the segments that differ. At 1M accounts the three reconciliations
+    took 3.0 s alone instead of 7.8 s. -#}
 {% macro account_months_not_adding_up(signed_rows, columns, differences) -%}
 with months_not_adding_up as (
     select month
