@@ -1,7 +1,9 @@
 """The singular data tests that reconcile marts with each other fail when one cent goes astray.
 
-They match accounts on a 64-bit key of the id (macros/splits.sql) rather than the id itself; on real data they
-only ever show that they pass, so each is run here on a copy of the demo warehouse with one value changed.
+They check each month's sums, every account weighted by a number drawn from its id, before they compare
+account by account (macros/reconciliation.sql), and match accounts on a 64-bit key of the id
+(macros/splits.sql) rather than the id itself; on real data they only ever show that they pass, so each
+is run here on a copy of the demo warehouse with one value changed.
 """
 
 from __future__ import annotations
