@@ -24,14 +24,13 @@ A subscription from 1969, before the calendar's first month, lost its earlier mo
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from contract_files import write_table
-from warehouse_builds import query, run_build
+from warehouse_builds import query, run_build, run_results
 
 AS_OF = date(2024, 3, 31)
 MARCH = date(2024, 3, 1)
@@ -242,7 +241,6 @@ def test_a_line_older_than_the_calendar_counts_from_its_first_month_with_a_warni
     # The calendar starts at var calendar_start (1970-01): December 1969 is left out, and the warning test says so.
     first_month = query(warehouse, "select min(month), min(mrr) from marts.fct_mrr where account_id = 'A_SINCE_1969'")
     assert first_month == [(date(1970, 1, 1), Decimal("20.00"))]
-    run_results = json.loads((warehouse.parent.parent / "out-dbt" / "dbt-target" / "run_results.json").read_text())
-    warned = {result["unique_id"].split(".")[-1]: result["failures"] for result in run_results["results"]
+    warned = {result["unique_id"].split(".")[-1]: result["failures"] for result in run_results(warehouse)["results"]
               if result["status"] == "warn"}
     assert warned.get("warn_lines_start_before_calendar") == 1

@@ -10,6 +10,7 @@ project's target/ and leave out dbt unit tests (see dbt_environment), and read-o
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import chdir, closing, contextmanager
@@ -111,9 +112,19 @@ def show_inline(sql: str, folder: Path) -> list[tuple]:
 def run_build(data: Path, as_of: date, database: Path, **options: object) -> Path:
     """mrr_warehouse.build.build into database (its folder is created), in dbt_environment(a folder beside it)."""
     database.parent.mkdir(parents=True, exist_ok=True)
-    settings = dbt_environment(database.parent.parent / f"{database.parent.name}-dbt")
+    settings = dbt_environment(_dbt_folder_of(database))
     with environment(settings), partial_parse_shared(settings, database.name):
         return build(data, as_of, database, **options)
+
+
+def _dbt_folder_of(database: Path) -> Path:
+    return database.parent.parent / f"{database.parent.name}-dbt"
+
+
+def run_results(database: Path) -> dict:
+    """dbt's run_results.json of the last run_build into database."""
+    return json.loads((Path(dbt_environment(_dbt_folder_of(database))["DBT_TARGET_PATH"]) / "run_results.json")
+                      .read_text(encoding="utf-8"))
 
 
 PARTIAL_PARSE = "partial_parse.msgpack"
