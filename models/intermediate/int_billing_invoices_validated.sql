@@ -1,5 +1,9 @@
 -- Invoices belong to a valid billing customer; the rest go to rejected_rows. Invoices never
 -- change MRR (rule 7); they are kept for reconciliation and drill-downs.
+-- Built after the revenue lines, which no invoice feeds: the validation chain that every month model
+-- waits for (accounts, customers, subscriptions, items, revenue lines) then has both cores, and the
+-- invoices, ~1/3 of the validation work, run beside the month models.
+-- depends_on: {{ ref('int_revenue_lines') }}
 
 with invoices as (
     select * from {{ ref('stg_billing__invoices') }}
