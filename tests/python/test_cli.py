@@ -47,6 +47,15 @@ def test_the_script_exits_hard_after_flushing_what_main_printed(demo_warehouse, 
     assert (completed.returncode, completed.stdout, completed.stderr) == (0, printed, "")
 
 
+def test_the_script_runs_main_without_the_cyclic_garbage_collector():
+    """Collecting dbt's leftovers once a build has run delays its publishing; the exit frees them anyway."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), os.environ.get("PYTHONPATH", "")])}
+    program = ("import gc\nfrom mrr_warehouse import cli\n"
+               "cli.main = lambda: print('collector on' if gc.isenabled() else 'collector off') or 3\ncli.run()")
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, check=False)
+    assert (completed.returncode, completed.stdout, completed.stderr) == (3, "collector off\n", "")
+
+
 def test_missing_column_exits_2_naming_file_and_column(tmp_path, capsys):
     data = write_required(tmp_path / "data")
     write_table(data, "crm_accounts", [], ["account_id", "account_name"])
