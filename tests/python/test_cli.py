@@ -16,6 +16,11 @@ from mrr_warehouse.cli import build_parser, main
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 
+def _script_environment() -> dict[str, str]:
+    """This environment, with this checkout's package first on the path of a child `python`."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), os.environ.get("PYTHONPATH", "")])}
+
+
 def _error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("mrr: error: ")]
 
@@ -23,10 +28,9 @@ def _error_lines(stderr: str) -> list[str]:
 def test_missing_files_exit_2_with_one_line_per_problem_in_a_real_process(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), os.environ.get("PYTHONPATH", "")])}
     completed = subprocess.run(
         [sys.executable, "-m", "mrr_warehouse", "load", "--data", str(empty), "--database", str(tmp_path / "w.duckdb")],
-        capture_output=True, text=True, env=env, check=False)
+        capture_output=True, text=True, env=_script_environment(), check=False)
     assert completed.returncode == 2
     assert completed.stdout == ""
     lines = completed.stderr.splitlines()
@@ -40,19 +44,18 @@ def test_the_script_exits_hard_after_flushing_what_main_printed(demo_warehouse, 
     """run() skips the interpreter's teardown: piped output must still arrive whole, with main's exit code."""
     assert main(["report", "--database", str(demo_warehouse.database), "--months", "24"]) == 0
     printed = capsys.readouterr().out
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), os.environ.get("PYTHONPATH", "")])}
     completed = subprocess.run(
         [sys.executable, "-m", "mrr_warehouse", "report", "--database", str(demo_warehouse.database), "--months", "24"],
-        capture_output=True, text=True, env=env, check=False)
+        capture_output=True, text=True, env=_script_environment(), check=False)
     assert (completed.returncode, completed.stdout, completed.stderr) == (0, printed, "")
 
 
 def test_the_script_runs_main_without_the_cyclic_garbage_collector():
     """Collecting dbt's leftovers once a build has run delays its publishing; the exit frees them anyway."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCRIPTS), os.environ.get("PYTHONPATH", "")])}
     program = ("import gc\nfrom mrr_warehouse import cli\n"
                "cli.main = lambda: print('collector on' if gc.isenabled() else 'collector off') or 3\ncli.run()")
-    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, check=False)
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                               env=_script_environment(), check=False)
     assert (completed.returncode, completed.stdout, completed.stderr) == (3, "collector off\n", "")
 
 
