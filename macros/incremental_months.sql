@@ -65,22 +65,24 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A value that changes whenever any of the listed columns does (collisions are ignored: 64 bits). -#}
-{% macro row_fingerprint(columns) -%}
-    {{ return(adapter.dispatch('row_fingerprint', 'mrr_warehouse')(columns)) }}
+{#- A whole number drawn from the listed columns that changes whenever any of them does: 64 bits on
+    DuckDB, 60 on the others, so that sums of many of them stay exact (int_mrr_input_checksums). -#}
+{% macro row_checksum(columns) -%}
+    {{ return(adapter.dispatch('row_checksum', 'mrr_warehouse')(columns)) }}
 {%- endmacro %}
 
-{% macro default__row_fingerprint(columns) -%}
+{#- Postgres: 60 bits of the md5 of the values, each null written as '<null>', separated by '|'. -#}
+{% macro default__row_checksum(columns) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
         {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
         {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
-    {{ dbt.hash(dbt.concat(parts)) }}
+    cast(cast('x' || substr({{ dbt.hash(dbt.concat(parts)) }}, 1, 15) as bit(60)) as bigint)
 {%- endmacro %}
 
-{% macro duckdb__row_fingerprint(columns) -%}
-    cast(hash({{ columns | join(', ') }}) as varchar)
+{% macro duckdb__row_checksum(columns) -%}
+    hash({{ columns | join(', ') }})
 {%- endmacro %}
 
 {#- A change to the SQL of any incremental model, or of a view one reads (through other views),

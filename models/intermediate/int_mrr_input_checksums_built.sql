@@ -1,6 +1,6 @@
--- The input fingerprints the stored months now reflect, read by the next build's
+-- The input checksums the stored months now reflect, read by the next build's
 -- int_mrr_recompute_window. It depends on every incremental month-grain model, so it is written
--- only after all of them were rebuilt: a build that fails on the way leaves the old fingerprints,
+-- only after all of them were rebuilt: a build that fails on the way leaves the old checksums,
 -- and the next build recomputes what this one did not.
 -- depends_on: {{ ref('fct_mrr') }}
 -- depends_on: {{ ref('fct_mrr_movements') }}
@@ -8,8 +8,8 @@
 -- depends_on: {{ ref('fct_mrr_expansion_drivers') }}
 -- depends_on: {{ ref('mrr_bridge_monthly_by_slice') }}
 
-with current_inputs as (
-    select * from {{ ref('int_mrr_input_fingerprints') }}
+with current_checksums as (
+    select * from {{ ref('int_mrr_input_checksums') }}
 )
 
-select * from current_inputs
+select * from current_checksums
