@@ -85,6 +85,21 @@
     hash({{ columns | join(', ') }})
 {%- endmacro %}
 
+{#- The slice attributes of `accounts` (dim_accounts' columns), as checksums summed by first active
+    month: an account whose segment, region, industry or owner changed, or that came or went, changes
+    the sum of its first active month, from which the slices recompute (int_slice_recompute_window);
+    an account without an active month is in no slice. -#}
+{% macro slice_attribute_checksums(accounts) -%}
+    select
+        first_active_month,
+        cast(sum({{ row_checksum(['account_id'] + account_slice_types()) }}) as decimal(38, 0))
+            as attribute_checksum,
+        count(*) as account_count
+    from {{ accounts }}
+    where first_active_month is not null
+    group by first_active_month
+{%- endmacro %}
+
 {#- A change to the SQL of any incremental model, or of a view one reads (through other views),
     invalidates every stored month: a new rule must not apply to the recomputed months only. Tables
     they read are not code here: what they hold is fingerprinted as data. (dbt's graph has no macro
