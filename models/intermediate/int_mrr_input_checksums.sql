@@ -9,7 +9,7 @@
 -- any input that differs changes the sums of the months its change reaches back to, and the earliest
 -- such month is where the build recomputes from (sums of 64-bit numbers: two changes cancel out
 -- with odds of ~2^-64). A few hundred rows instead of one per input: at a million accounts the
--- inputs are ~2M, whose copy after every build and comparison took ~2 s of the build.
+-- inputs are ~2M, whose copy, comparison and key test took ~2 s of node time one month later.
 
 with revenue_lines as (
     select * from {{ ref('int_revenue_lines') }}
