@@ -88,16 +88,31 @@
 {#- The slice attributes of `accounts` (dim_accounts' columns), as checksums summed by first active
     month: an account whose segment, region, industry or owner changed, or that came or went, changes
     the sum of its first active month, from which the slices recompute (int_slice_recompute_window);
-    an account without an active month is in no slice. -#}
+    an account without an active month is in no slice. The columns of int_mrr_input_checksums. -#}
 {% macro slice_attribute_checksums(accounts) -%}
     select
-        first_active_month,
-        cast(sum({{ row_checksum(['account_id'] + account_slice_types()) }}) as decimal(38, 0))
-            as attribute_checksum,
-        count(*) as account_count
+        'attributes' as change_kind,
+        first_active_month as recompute_from_month,
+        cast(sum({{ row_checksum(['account_id'] + account_slice_types()) }}) as decimal(38, 0)) as checksum_total,
+        count(*) as checked_rows
     from {{ accounts }}
     where first_active_month is not null
     group by first_active_month
+{%- endmacro %}
+
+{#- The earliest recompute_from_month whose checksum or count differs between `current` (the inputs as
+    this build sees them) and `built` (as the stored months were built from), a month on one side only
+    included; null when none differs. Both hold the columns of int_mrr_input_checksums. -#}
+{% macro earliest_month_with_changed_checksums(current, built) -%}
+    select
+        min(coalesce({{ current }}.recompute_from_month, {{ built }}.recompute_from_month))
+            as recompute_from_month
+    from {{ current }}
+    full outer join {{ built }}
+        on {{ current }}.change_kind = {{ built }}.change_kind
+        and {{ current }}.recompute_from_month = {{ built }}.recompute_from_month
+    where {{ current }}.checksum_total is distinct from {{ built }}.checksum_total
+        or {{ current }}.checked_rows is distinct from {{ built }}.checked_rows
 {%- endmacro %}
 
 {#- A change to the SQL of any incremental model, or of a view one reads (through other views),

@@ -114,16 +114,16 @@ final as (
     select
         'content' as change_kind,
         first_month as recompute_from_month,
-        cast(sum(content_checksum) as decimal(38, 0)) as input_checksum,
-        count(*) as input_count
+        cast(sum(content_checksum) as decimal(38, 0)) as checksum_total,
+        count(*) as checked_rows
     from inputs
     group by first_month
     union all
     select
         'end' as change_kind,
         cast({{ dbt.dateadd('month', 1, 'last_month') }} as date) as recompute_from_month,
-        cast(sum(end_checksum) as decimal(38, 0)) as input_checksum,
-        count(*) as input_count
+        cast(sum(end_checksum) as decimal(38, 0)) as checksum_total,
+        count(*) as checked_rows
     from inputs
     group by last_month
 )

@@ -31,14 +31,7 @@ built_checksums as (
 ),
 
 changed_from as (
-    select min(coalesce(current_checksums.recompute_from_month, built_checksums.recompute_from_month))
-        as recompute_from_month
-    from current_checksums
-    full outer join built_checksums
-        on current_checksums.change_kind = built_checksums.change_kind
-        and current_checksums.recompute_from_month = built_checksums.recompute_from_month
-    where current_checksums.input_checksum is distinct from built_checksums.input_checksum
-        or current_checksums.input_count is distinct from built_checksums.input_count
+    {{ earliest_month_with_changed_checksums('current_checksums', 'built_checksums') }}
 ),
 
 {% endif %}

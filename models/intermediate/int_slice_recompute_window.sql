@@ -20,7 +20,7 @@ with month_models_window as (
 
 -- No stored checksums (first build, or a project upgraded to this model), or a full refresh: every month.
 attributes_changed_from as (
-    select {{ calendar_start() }} as changed_from_month
+    select {{ calendar_start() }} as recompute_from_month
 ),
 
 {% else %}
@@ -38,14 +38,7 @@ built_checksums as (
 ),
 
 attributes_changed_from as (
-    select
-        min(coalesce(current_checksums.first_active_month, built_checksums.first_active_month))
-            as changed_from_month
-    from current_checksums
-    full outer join built_checksums
-        on current_checksums.first_active_month = built_checksums.first_active_month
-    where current_checksums.attribute_checksum is distinct from built_checksums.attribute_checksum
-        or current_checksums.account_count is distinct from built_checksums.account_count
+    {{ earliest_month_with_changed_checksums('current_checksums', 'built_checksums') }}
 ),
 
 {% endif %}
@@ -53,7 +46,7 @@ attributes_changed_from as (
 final as (
     select
         coalesce(
-            least(month_models_window.recompute_from_month, attributes_changed_from.changed_from_month),
+            least(month_models_window.recompute_from_month, attributes_changed_from.recompute_from_month),
             month_models_window.recompute_from_month
         ) as recompute_from_month
     from month_models_window
