@@ -151,7 +151,8 @@ def compile_reference_queries(folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     root = str(project_root())
     args = ["compile", "--select", *REFERENCES.values(), "--project-dir", root, "--profiles-dir", root,
-            "--target-path", str(folder / "dbt-target"), "--log-path", str(folder), "--log-level", "none"]
+            "--target-path", str(folder / "dbt-target"), "--log-path", str(folder), "--log-level", "none",
+            "--log-level-file", "none"]
     database = folder / "compile.duckdb"  # dbt connects while compiling; nothing is written to it
     result = run_dbt(args, database, dbt_settings(database, None))
     queries = {}

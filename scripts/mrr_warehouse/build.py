@@ -209,11 +209,10 @@ def _parse_dbt_project() -> Any:
         from dbt.cli.main import dbtRunner
 
         root = str(project_root())
-        # Silent, log file included (it follows --log-level): the build's dbt logs and prints what matters,
-        # a parse error included.
+        # Silent, log file included: the build's dbt logs and prints what matters, a parse error included.
         # No manifest.json: the build writes it when it ends.
-        result = dbtRunner().invoke(["parse", "--log-level", "none", "--no-write-json", "--project-dir", root,
-                                     "--profiles-dir", root])
+        result = dbtRunner().invoke(["parse", "--log-level", "none", "--log-level-file", "none", "--no-write-json",
+                                     "--project-dir", root, "--profiles-dir", root])
         if result.success:
             return result.result
     return None
