@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 
 from mrr_warehouse import generate
-from mrr_warehouse.build import dbt_settings, run_dbt
+from mrr_warehouse.build import SILENT_DBT_ARGS, dbt_settings, run_dbt
 from mrr_warehouse.errors import UsageError
 from mrr_warehouse.inputs import load_inputs
 from mrr_warehouse.project import project_root
@@ -151,8 +151,7 @@ def compile_reference_queries(folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     root = str(project_root())
     args = ["compile", "--select", *REFERENCES.values(), "--project-dir", root, "--profiles-dir", root,
-            "--target-path", str(folder / "dbt-target"), "--log-path", str(folder), "--log-level", "none",
-            "--log-level-file", "none"]
+            "--target-path", str(folder / "dbt-target"), "--log-path", str(folder), *SILENT_DBT_ARGS]
     database = folder / "compile.duckdb"  # dbt connects while compiling; nothing is written to it
     result = run_dbt(args, database, dbt_settings(database, None))
     queries = {}

@@ -41,6 +41,9 @@ AS_OF_ENV = "MRR_AS_OF"
 TEMP_DIR_ENV = "MRR_DUCKDB_TEMP_DIR"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 SHOWN_FAILURES = 10
+# dbt prints nothing and writes no log file: the console level alone no longer silences the file once
+# dbt_project.yml sets the file's level.
+SILENT_DBT_ARGS = ("--log-level", "none", "--log-level-file", "none")
 OWNER_FILE = "owner.pid"
 ABANDONED_UNOWNED_SECONDS = 3600
 DATABASE_NAME_PUNCTUATION = " _-.$"
@@ -211,8 +214,8 @@ def _parse_dbt_project() -> Any:
         root = str(project_root())
         # Silent, log file included: the build's dbt logs and prints what matters, a parse error included.
         # No manifest.json: the build writes it when it ends.
-        result = dbtRunner().invoke(["parse", "--log-level", "none", "--log-level-file", "none", "--no-write-json",
-                                     "--project-dir", root, "--profiles-dir", root])
+        result = dbtRunner().invoke(["parse", *SILENT_DBT_ARGS, "--no-write-json", "--project-dir", root,
+                                     "--profiles-dir", root])
         if result.success:
             return result.result
     return None
