@@ -125,17 +125,28 @@ mrr_changes as (
 {%- endmacro %}
 
 {#- One row per non-zero movement from a wide changes relation: {movement_type: signed amount
-    expression}. Shared by the account and the product movement facts. -#}
+    expression}. Shared by the account and the product movement facts. One pass over the changes,
+    each row met by every movement type: a union of one filtered read per type made DuckDB hold
+    the product changes (a view) in memory whole, ~0.65 GB more at 1M accounts for no less time. -#}
 {% macro unpivot_movements(relation, key_columns, signed_amounts) -%}
-    {%- for movement_type, signed_amount in signed_amounts.items() %}
-    select
-        {%- for column in key_columns %}
-        {{ column }},
-        {%- endfor %}
-        '{{ movement_type }}' as movement_type,
-        {{ signed_amount }} as mrr_change
-    from {{ relation }}
-    where {{ signed_amount }} != 0
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+    select *
+    from (
+        select
+            {%- for column in key_columns %}
+            {{ relation }}.{{ column }},
+            {%- endfor %}
+            movement_types.movement_type,
+            case movement_types.movement_type
+                {%- for movement_type, signed_amount in signed_amounts.items() %}
+                when '{{ movement_type }}' then {{ signed_amount }}
+                {%- endfor %}
+            end as mrr_change
+        from {{ relation }}
+        cross join (
+            {%- for movement_type in signed_amounts %}
+            select '{{ movement_type }}' as movement_type{{ "\n            union all" if not loop.last }}
+            {%- endfor %}
+        ) as movement_types
+    ) as every_movement_type
+    where mrr_change != 0
 {%- endmacro %}
